@@ -46,4 +46,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 docs: setup
-	$(BIN)/python -m claims.docs --write README.md
+	$(BIN)/python -m flows.docs README.md

@@ -15,7 +15,8 @@ class ArticleInput(BaseModel):
     title: str | None = None
     outlet: str | None = None
     outlet_rule: str | None = Field(
-        None, description="Where the outlet came from: metadata, seed_metadata, url, credit, unknown."
+        None,
+        description="Where the outlet came from: metadata, seed_metadata, url, credit, unknown.",
     )
     url: str | None = None
     published_at: datetime | None = None

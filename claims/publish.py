@@ -36,7 +36,9 @@ def write_lock(db_path: Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(handle, flags)
         except BlockingIOError as exc:
-            raise StoreBusyError("another claimtrack run is writing this store", path=db_path) from exc
+            raise StoreBusyError(
+                "another claimtrack run is writing this store", path=db_path
+            ) from exc
         try:
             yield
         finally:

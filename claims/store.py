@@ -27,7 +27,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def connect(path: Path | str, *, read_only: bool = False, migrate_schema: bool = True) -> Connection:
+def connect(
+    path: Path | str, *, read_only: bool = False, migrate_schema: bool = True
+) -> Connection:
     """Return a connection to the store at `path`, migrated to the current schema when writable."""
     path = Path(path)
     if read_only and not path.exists():
@@ -65,7 +67,8 @@ def check_not_newer(con: Connection, path: Path | str) -> None:
     unknown = [n for n in applied_migrations(con) if n not in known]
     if unknown:
         raise SchemaError(
-            f"made by a newer claimtrack (unknown migrations {', '.join(unknown)}); upgrade claimtrack",
+            f"made by a newer claimtrack (unknown migrations {', '.join(unknown)}); "
+            "upgrade claimtrack to open it",
             path=path,
         )
 
@@ -74,7 +77,8 @@ def migrate(con: Connection, path: Path | str = "<memory>") -> list[str]:
     """Apply pending migrations, one transaction each, then re-create and document the views."""
     check_not_newer(con, path)
     con.execute(
-        "CREATE TABLE IF NOT EXISTS main.schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMP)"
+        "CREATE TABLE IF NOT EXISTS main.schema_migrations "
+        "(name TEXT PRIMARY KEY, applied_at TIMESTAMP)"
     )
     done = set(applied_migrations(con))
     applied = []
@@ -128,7 +132,11 @@ def start_run(con: Connection, command: str, flow_run_id: str | None = None) -> 
 
 
 def finish_run(
-    con: Connection, run_id: str, counts: dict[str, Any], status: str = "completed", error: str | None = None
+    con: Connection,
+    run_id: str,
+    counts: dict[str, Any],
+    status: str = "completed",
+    error: str | None = None,
 ) -> None:
     """Close a run with its counts and status."""
     con.execute(

@@ -25,13 +25,19 @@ ARTICLES = View(
     "One row per ingested article (after cleaning; the raw text stays in store.articles).",
     (
         ("article_id", "Stable id: hash of outlet + normalised text."),
-        ("outlet", "Outlet name: explicit metadata, seed metadata, URL domain, credit line, else unknown."),
+        (
+            "outlet",
+            "Outlet name: explicit metadata, seed metadata, URL domain, credit line, else unknown.",
+        ),
         ("title", "Article title."),
         ("url", "Source URL when known."),
         ("published_at", "Publication time when the article or its metadata gives one."),
         ("source_path", "File the article was read from (line number appended for JSON Lines)."),
         ("ingested_at", "When claimtrack first stored the article."),
-        ("outlet_rule", "Which rule gave the outlet: metadata, seed_metadata, url, credit, unknown."),
+        (
+            "outlet_rule",
+            "Which rule gave the outlet: metadata, seed_metadata, url, credit, unknown.",
+        ),
         ("run_id", "Run that stored the article."),
     ),
     """SELECT article_id, outlet, title, url, published_at, source_path, ingested_at,
@@ -53,18 +59,25 @@ SENTENCES = View(
         ("attribution_kind", "direct, partial, indirect, according_to or unattributed."),
         ("speaker", "Speaker resolved to its fullest name in the article (e.g. 'John Kirby')."),
         ("speaker_type", "person, organisation, anonymous or document."),
-        ("speaker_title", "Title or role given with the speaker (e.g. 'State Department spokesman')."),
+        (
+            "speaker_title",
+            "Title or role given with the speaker (e.g. 'State Department spokesman').",
+        ),
         ("cue", "The attribution cue as written ('said', 'told reporters', 'according to')."),
         ("via", "Second-hand source when there is one ('Russian agencies')."),
         ("speaker_as_written", "The speaker as the sentence writes it ('Mr. Kirby', 'he')."),
         ("attribution_rule", "Name of the rule that decided the attribution."),
-        ("attribution_uncertain", "True when the rules could not settle it (e.g. unbalanced quotes)."),
+        (
+            "attribution_uncertain",
+            "True when the rules could not settle it (e.g. unbalanced quotes).",
+        ),
         ("quote_start", "Start offset of the quoted span in the cleaned body, if any."),
         ("quote_end", "End offset of the quoted span in the cleaned body, if any."),
     ),
     """SELECT s.sentence_id, s.article_id, a.outlet, s.position, s.text, s.char_start, s.char_end,
               t.kind AS attribution_kind, t.speaker, t.speaker_type, t.speaker_title, t.cue, t.via,
-              t.speaker_as_written, t.rule AS attribution_rule, t.uncertain AS attribution_uncertain,
+              t.speaker_as_written, t.rule AS attribution_rule,
+              t.uncertain AS attribution_uncertain,
               t.quote_start, t.quote_end
        FROM store.sentences s
        JOIN store.articles a USING (article_id)
@@ -73,7 +86,7 @@ SENTENCES = View(
 
 DROPPED_LINES = View(
     "dropped_lines",
-    "Lines the cleaner removed from an article (site chrome, duplicates), with the rule that fired.",
+    "Lines the cleaner removed from an article (site chrome, duplicates) and the rule that fired.",
     (
         ("article_id", "Article the line came from."),
         ("outlet", "Outlet of that article."),
