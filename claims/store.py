@@ -13,13 +13,14 @@ from typing import Any
 
 import duckdb
 
-from .errors import SchemaError, StoreBusyError
+from .errors import SchemaError, SettingsError, StoreBusyError
 from .migrations import MIGRATIONS
 from .views import PUBLIC_VIEWS
 
 log = logging.getLogger(__name__)
 
 Connection = duckdb.DuckDBPyConnection
+INTERNAL_SCHEMA = "store"
 
 
 def utcnow() -> datetime:
@@ -32,6 +33,11 @@ def connect(
 ) -> Connection:
     """Return a connection to the store at `path`, migrated to the current schema when writable."""
     path = Path(path)
+    if path.name.split(".")[0].lower() == INTERNAL_SCHEMA:
+        # DuckDB names the catalog after the file, which would clash with the internal schema.
+        raise SettingsError(
+            f"a database file may not be named '{INTERNAL_SCHEMA}.*'; choose another name", path=path
+        )
     if read_only and not path.exists():
         raise SchemaError("no database here (run `claimtrack ingest` or `run` first)", path=path)
     if not read_only:
