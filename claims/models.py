@@ -16,7 +16,7 @@ class ArticleInput(BaseModel):
     outlet: str | None = None
     outlet_rule: str | None = Field(
         None,
-        description="Where the outlet came from: metadata, seed_metadata, url, credit, unknown.",
+        description="Where the outlet came from: metadata, metadata_file, url, credit, unknown.",
     )
     url: str | None = None
     published_at: datetime | None = None

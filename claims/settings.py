@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         64 * 1024 * 1024, description="Article files larger than this are rejected, not read."
     )
+    max_article_chars: int = Field(
+        1_000_000,
+        description="Articles with more text than this (over-long lines aside) are rejected.",
+    )
     max_line_chars: int = Field(
         200_000, description="Lines longer than this are treated as non-article data and dropped."
     )

@@ -36,7 +36,7 @@ ARTICLES = View(
         ("ingested_at", "When claimtrack first stored the article."),
         (
             "outlet_rule",
-            "Which rule gave the outlet: metadata, seed_metadata, url, credit, unknown.",
+            "Which rule gave the outlet: metadata, metadata_file, url, credit, unknown.",
         ),
         ("run_id", "Run that stored the article."),
     ),
