@@ -36,7 +36,8 @@ def connect(
     if path.name.split(".")[0].lower() == INTERNAL_SCHEMA:
         # DuckDB names the catalog after the file, which would clash with the internal schema.
         raise SettingsError(
-            f"a database file may not be named '{INTERNAL_SCHEMA}.*'; choose another name", path=path
+            f"a database file may not be named '{INTERNAL_SCHEMA}.*'; choose another name",
+            path=path,
         )
     if read_only and not path.exists():
         raise SchemaError("no database here (run `claimtrack ingest` or `run` first)", path=path)
