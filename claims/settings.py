@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     min_quote_words: int = Field(
         5, description="A direct quotation of at least this many words is a mention of its own."
     )
+    claim_threshold: float = Field(
+        0.6,
+        description=(
+            "Equivalence score two mentions need (at cosine >= 0.7) to be one claim; pairs at "
+            "cosine >= 0.8 need only the scorer's calibrated operating point."
+        ),
+    )
     dask_address: str | None = Field(
         None, description="Dask scheduler address; embedding tasks then run on that cluster."
     )

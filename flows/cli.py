@@ -136,8 +136,11 @@ def run(
             )
     except ClaimtrackError as exc:
         raise fail(exc) from exc
-    print_rejected(summary.get("errors", []))
-    print_counts("run finished", summary)
+    if summary.get("nothing_new"):
+        typer.echo("nothing new to process; the database and report are unchanged")
+    else:
+        print_rejected(summary.get("errors", []))
+        print_counts("run finished", summary)
     typer.echo(f"database: {settings.db}")
     typer.echo(f"report:   {Path(settings.report_dir) / 'index.html'}")
 
@@ -186,6 +189,9 @@ def serve(
     feed: Annotated[
         list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL (repeatable).")
     ] = None,
+    dask: Annotated[
+        str | None, typer.Option("--dask", help="Dask scheduler address for the embedding stage.")
+    ] = None,
 ) -> None:
     """Serve the pipeline deployment on a schedule, picking up only new files in the inbox."""
     from flows.serve import serve_inbox
@@ -199,6 +205,7 @@ def serve(
             interval=interval,
             cron=cron,
             feeds=list(feed or []),
+            dask_address=dask,
             settings=settings,
         )
     except ClaimtrackError as exc:

@@ -1,0 +1,134 @@
+"""Mentions: which sentences state something, quotes inside sentences, quantity clauses."""
+
+from __future__ import annotations
+
+from claims.ids import text_hash
+from claims.mentions import (
+    count_words,
+    mention_id,
+    quoted_spans,
+    sentence_mentions,
+    states_something,
+)
+
+
+def mentions(text: str, start: int = 0, **kw: object) -> list[tuple[str, str]]:
+    args = {"min_mention_words": 5, "min_quote_words": 5, **kw}
+    found = sentence_mentions("s1", "a1", text, start, **args)  # type: ignore[arg-type]
+    return [(m.kind, m.text) for m in found]
+
+
+def test_questions_fragments_and_short_leftovers_are_not_mentions() -> None:
+    assert not states_something("Are you in Russia and need consular assistance?", 5)
+    assert not states_something("What did he say about the talks?”", 5)
+    assert not states_something("Follow the latest updates here:", 5)
+    assert not states_something("Meanwhile, the fighting continued.", 5)
+    assert not states_something("BREAKING NEWS FROM THE WIRE TODAY", 5)
+    assert not states_something("Sunday, March 17, 2013 | 5:00 PM", 5)
+    assert not states_something("2 October 2013, 15: 39 (GMT+05: 00)", 5)
+    assert states_something("The fighting continued for a third day.", 5)
+
+
+def test_min_words_is_a_parameter() -> None:
+    assert mentions("Meanwhile, the fighting continued.", min_mention_words=3) == [
+        ("sentence", "Meanwhile, the fighting continued.")
+    ]
+    assert mentions("Meanwhile, the fighting continued.") == []
+
+
+def test_numbers_with_commas_are_one_word() -> None:
+    assert count_words("Roughly 275,000 civilians are trapped.") == 5
+
+
+def test_quote_inside_sentence_is_its_own_mention_with_offsets() -> None:
+    text = "“This is not a decision that was taken lightly,” the spokesman said on Monday."
+    found = sentence_mentions("s1", "a1", text, 100, min_mention_words=5, min_quote_words=5)
+    quote = [m for m in found if m.kind == "quote"][0]
+    assert quote.text == "This is not a decision that was taken lightly"
+    assert (quote.char_start, quote.char_end) == (101, 146)
+    assert quote.text_hash == text_hash(quote.text)
+    assert quote.mention_id == mention_id("s1", "quote", 101, 146)
+
+
+def test_same_quote_in_different_sentences_gives_the_same_text() -> None:
+    a = mentions('"We regret this decision by Washington," the spokeswoman said.')
+    b = mentions("The ministry said: “We regret this decision by Washington.”")
+    assert ("quote", "We regret this decision by Washington") in a
+    assert ("quote", "We regret this decision by Washington") in b
+
+
+def test_quote_continued_from_previous_sentence_and_into_next() -> None:
+    closes = "This is not a decision that was taken lightly,” the spokesman said."
+    opens = "He added: “We will keep talking to our partners about the next steps"
+    assert quoted_spans(closes) == [(0, closes.index("”"))]
+    assert mentions(closes)[1] == ("quote", "This is not a decision that was taken lightly")
+    assert ("quote", "We will keep talking to our partners about the next steps") in mentions(opens)
+
+
+def test_two_sentence_quote_gives_one_mention_per_sentence() -> None:
+    text = (
+        "“The talks are suspended as of today. This is not a decision that was taken lightly,” "
+        "the spokesman said."
+    )
+    quotes = [t for k, t in mentions(text) if k == "quote"]
+    assert quotes == [
+        "The talks are suspended as of today",
+        "This is not a decision that was taken lightly",
+    ]
+
+
+def test_short_quotes_and_whole_sentence_quotes_are_not_extra_mentions() -> None:
+    assert mentions("Kerry remains “laser-focused” on finding a diplomatic solution.") == [
+        ("sentence", "Kerry remains “laser-focused” on finding a diplomatic solution.")
+    ]
+    whole = "“After failing to fulfil the agreements, they are trying to shift responsibility.”"
+    assert [k for k, _ in mentions(whole)] == ["sentence"]
+
+
+def test_attribution_quote_span_is_used_when_no_marks_are_found() -> None:
+    text = "He said the agreement had failed to protect any of the civilians."
+    start = 50
+    q0 = start + text.index("the agreement")
+    found = mentions(text, start, quote_span=(q0, start + len(text)))
+    assert ("quote", "the agreement had failed to protect any of the civilians") in found
+
+
+def test_quantity_clause_is_a_mention() -> None:
+    found = mentions(
+        "Assad's forces launched an offensive on the eastern half of the city of Aleppo, "
+        "where a quarter-of-a-million civilians are trapped."
+    )
+    assert ("clause", "a quarter-of-a-million civilians are trapped") in found
+    found = mentions("Roughly 275,000 civilians are trapped there, including 100,000 children.")
+    assert ("clause", "Roughly 275,000 civilians are trapped there") in found
+    # too short once the connector is dropped
+    assert not any(t.startswith("including") or t.startswith("100,000") for _, t in found)
+
+
+def test_clause_without_a_number_or_across_quote_marks_is_not_a_mention() -> None:
+    assert [k for k, _ in mentions("The talks ended, which surprised the diplomats there.")] == [
+        "sentence"
+    ]
+    text = "“The truce is over,” he said, referring to the deal of 9 September, which collapsed."
+    assert all(k != "clause" or "”" not in t for k, t in mentions(text))
+
+
+def test_mention_ids_are_stable_and_distinct() -> None:
+    a = sentence_mentions(
+        "s1",
+        "a1",
+        "“One two three four five six,” he said today.",
+        0,
+        min_mention_words=5,
+        min_quote_words=5,
+    )
+    b = sentence_mentions(
+        "s1",
+        "a1",
+        "“One two three four five six,” he said today.",
+        0,
+        min_mention_words=5,
+        min_quote_words=5,
+    )
+    assert [m.mention_id for m in a] == [m.mention_id for m in b]
+    assert len({m.mention_id for m in a}) == len(a) == 2
