@@ -161,9 +161,8 @@ def report(db: DbOption = None, out: OutOption = None) -> None:
 @app.command()
 def recluster(db: DbOption = None) -> None:
     """Rebuild all claims from scratch with the current settings, keeping ids that survive."""
-    from claims.claimstore import recluster as recluster_store
-
     from claims import publish, store
+    from claims.claimstore import recluster as recluster_store
 
     settings = settings_for(db)
     try:
