@@ -120,13 +120,7 @@ def embed_pending(con: Connection, settings: Settings, run_id: str, encoder: Any
     """
     extract_pending_mentions(con, settings, run_id)
     model = encoder.model_id if encoder is not None else model_key(settings)
-    rows = con.execute(
-        """SELECT m.text_hash, min(m.text) FROM store.mentions m
-           WHERE NOT EXISTS (SELECT 1 FROM store.embeddings e
-                             WHERE e.model = ? AND e.text_hash = m.text_hash)
-           GROUP BY m.text_hash ORDER BY m.text_hash""",
-        [model],
-    ).fetchall()
+    rows = pending_texts(con, model)
     if not rows:
         return 0
     if encoder is None:  # loaded only when there is something to embed
@@ -136,6 +130,18 @@ def embed_pending(con: Connection, settings: Settings, run_id: str, encoder: Any
     vectors = encoder.encode([r[1] for r in rows], batch_size=settings.embed_batch_size)
     store_vectors(con, encoder.model_id, [r[0] for r in rows], vectors)
     return len(rows)
+
+
+def pending_texts(con: Connection, model: str) -> list[tuple[str, str]]:
+    """Return (text_hash, text) of every mention text not yet embedded for `model`, by hash."""
+    rows = con.execute(
+        """SELECT m.text_hash, min(m.text) FROM store.mentions m
+           WHERE NOT EXISTS (SELECT 1 FROM store.embeddings e
+                             WHERE e.model = ? AND e.text_hash = m.text_hash)
+           GROUP BY m.text_hash ORDER BY m.text_hash""",
+        [model],
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
 
 
 def store_vectors(con: Connection, model: str, hashes: Sequence[str], vectors: np.ndarray) -> None:

@@ -227,19 +227,13 @@ def embed(db: str, settings: dict[str, Any]) -> dict[str, Any]:
 def pending_texts(db: str, settings: dict[str, Any]) -> dict[str, Any]:
     """Return the mention texts not yet embedded for the model (mentions are derived first)."""
     from claims.claimstore import extract_pending_mentions, model_key
+    from claims.claimstore import pending_texts as texts_to_embed
 
     w = writer_for(db)
     conf = Settings(**settings)
     extract_pending_mentions(w.con, conf, w.run_id)
     model = model_key(conf)
-    # TODO(claims): a library function for this query; until then the same query embed_pending runs.
-    rows = w.con.execute(
-        """SELECT m.text_hash, min(m.text) FROM store.mentions m
-           WHERE NOT EXISTS (SELECT 1 FROM store.embeddings e
-                             WHERE e.model = ? AND e.text_hash = m.text_hash)
-           GROUP BY m.text_hash ORDER BY m.text_hash""",
-        [model],
-    ).fetchall()
+    rows = texts_to_embed(w.con, model)
     return {"model": model, "hashes": [r[0] for r in rows], "texts": [r[1] for r in rows]}
 
 
