@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ from pydantic import BaseModel
 from . import cluster
 from .claiminfo import frame, refresh_claims
 from .cluster import Edge, Item, PairScorer
-from .flags import amounts
+from .equivalence import CANDIDATE_FLOOR, claim_decision
 from .mentions import Mention, sentence_mentions
 from .settings import Settings
 from .store import Connection, transaction, utcnow
@@ -27,12 +26,10 @@ from .vectorcache import Vectors, load_vectors
 
 log = logging.getLogger(__name__)
 
-# Candidate search: neighbours per distinct text, and the cosine below which a pair is not even a
-# candidate (MiniLM puts unrelated news sentences well under 0.5). Pairs between 0.5 and the
-# rule's cosine gate (0.7) are only checked for quote excerpts ("We regret this decision by
-# Washington" inside the full quote scores 0.55).
+# Candidate search: neighbours per distinct text, above `equivalence.CANDIDATE_FLOOR` (MiniLM
+# puts unrelated news sentences well under 0.5). A candidate the decision refuses may still be a
+# quote excerpt ("We regret this decision by Washington" inside the full quote).
 TOP_K = 5
-CANDIDATE_FLOOR = 0.5
 
 
 class ClusterSummary(BaseModel):
@@ -171,16 +168,6 @@ def default_scorer(settings: Settings) -> PairScorer:
         return cluster.CosineScorer()
 
 
-def claim_rule(settings: Settings, scorer: PairScorer) -> cluster.ClaimRule:
-    """Return the clustering decision: `claim_threshold` setting (if the lead adds it) or 0.6,
-    with the scorer's own operating point as the floor for strongly similar pairs."""
-    strict = getattr(settings, "claim_threshold", None)
-    floor = float(scorer.threshold)
-    if isinstance(scorer, cluster.CosineScorer):  # the score is the cosine itself
-        return cluster.ClaimRule(floor, floor, floor, floor)
-    return cluster.ClaimRule(score=float(strict) if strict is not None else 0.6, score_floor=floor)
-
-
 def _pending(con: Connection, model: str) -> list[Item]:
     """Return unclustered embedded mentions in processing order (published time, mention id)."""
     rows = con.execute(
@@ -267,9 +254,9 @@ def _edges(
     """Return the equivalent pairs of the new mentions, and the members of the claims they touch.
 
     Search and scoring work on distinct texts (wire copy carried by many outlets is one row):
-    one chunked matmul of the new texts against every stored vector, one scorer call over the
-    text pairs that pass the cosine gate; each equivalent text pair then links every mention
-    carrying the one text to every mention (or existing claim) carrying the other.
+    one chunked matmul of the new texts against every stored vector, one decision over the
+    candidate text pairs (`equivalence.ClaimDecision`); each equivalent text pair then links
+    every mention carrying the one text to every mention (or existing claim) carrying the other.
     """
     texts = sorted({it.text_hash for it in items})
     queries = vectors.matrix[vectors.rows_of(texts)]
@@ -278,21 +265,10 @@ def _edges(
     carriers = _carriers(con, found.tolist())
     text_of = {it.text_hash: it.text for it in items}
     text_of.update({h: ms[0][0].text for h, ms in carriers.items()})
-    rule = claim_rule(settings, scorer)
-    # Pairs under the rule's cosine gate can never be equivalent: only quote excerpts (checked
-    # without the scorer) are looked at there. This keeps the scorer off most candidate pairs.
-    # Identical texts (a text's own row, wire copy) are equivalent without asking the scorer.
-    identical = found == np.asarray(texts, dtype=object)[pairs.query]
-    scored = np.flatnonzero((pairs.cosine >= rule.cosine_gate) & ~identical)
-    scores = np.where(identical, 1.0, 0.0)
-    scores[scored] = _score(
-        scorer,
-        rule,
-        [text_of[texts[q]] for q in pairs.query[scored]],
-        [text_of.get(h, "") for h in found[scored]],
-        pairs.cosine[scored],
-    )
-    same = rule.equivalent(scores, pairs.cosine)
+    decision = claim_decision(settings, scorer)
+    queried = [text_of[texts[q]] for q in pairs.query]
+    scores = decision.scores(queried, [text_of.get(h, "") for h in found], pairs.cosine)
+    same = decision.same(scores)
     by_text: dict[str, list[int]] = {}
     for i, it in enumerate(items):
         by_text.setdefault(it.text_hash, []).append(i)
@@ -335,51 +311,6 @@ def _edge(
         return Edge(score, i, claim_id=claim_id)
     j = index.get(other.mention_id)
     return Edge(score, i, b=j) if j is not None else None
-
-
-def _score(
-    scorer: PairScorer,
-    rule: cluster.ClaimRule,
-    a: Sequence[str],
-    b: Sequence[str],
-    cosines: np.ndarray,
-) -> np.ndarray:
-    """Return the scorer's scores; a pair that fails the rule while both texts state amounts is
-    scored again with the amounts masked, and keeps the better score.
-
-    Masking (see `scoring_text`) keeps a disagreement on amounts from vetoing the pair; taking
-    the better of the two keeps masking from costing a pair the scorer already accepts.
-    """
-    if len(cosines) == 0:
-        return np.empty(0)
-    scores = np.asarray(scorer.score(list(a), list(b), cosines), dtype=np.float64)
-    failed = ~rule.equivalent(scores, cosines)
-    todo = [i for i in np.flatnonzero(failed).tolist() if amounts(a[i]) and amounts(b[i])]
-    if todo:
-        again = scorer.score(
-            [scoring_text(a[i]) for i in todo], [scoring_text(b[i]) for i in todo], cosines[todo]
-        )
-        scores[todo] = np.maximum(scores[todo], again)
-    return scores
-
-
-@lru_cache(maxsize=65536)
-def scoring_text(text: str) -> str:
-    """Return text with each stated amount replaced by 'some', for the equivalence scorer.
-
-    Whether two mentions state the same thing and whether their amounts agree are separate
-    questions: "275,000 civilians are trapped" and "a quarter-of-a-million civilians are trapped"
-    are one claim with a `numbers_differ` flag, not two claims. Dates are left alone (a truce on
-    12 September is not one on 19 September).
-    """
-    out, end = [], len(text)
-    for q in sorted(amounts(text), key=lambda q: q.start, reverse=True):
-        if q.end <= end:
-            out.append(text[q.end : end])
-            out.append("some")
-            end = q.start
-    out.append(text[:end])
-    return "".join(reversed(out))
 
 
 def _write_assignment(

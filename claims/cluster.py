@@ -50,30 +50,6 @@ class CosineScorer:
 
 
 @dataclass(frozen=True)
-class ClaimRule:
-    """When two mentions are one claim: the scorer and the cosine must both vouch for it.
-
-    Either a strict score with at least a fair cosine, or a strong cosine with at least the
-    scorer's own (MRPC F1-optimal) operating point. The scorer was fitted on MRPC pairs, nearly
-    all above cosine 0.5 and half above 0.8; below `cosine_gate` it is outside what it learned
-    and rates short texts sharing two names as paraphrases of long ones. On MRPC train (amounts
-    masked) the defaults give precision 0.79 / recall 0.84, against 0.74 / 0.96 at the scorer's
-    operating point alone: claims trade recall for not merging distinct statements.
-    """
-
-    score: float = 0.6
-    cosine_gate: float = 0.7
-    cosine_strong: float = 0.8
-    score_floor: float = 0.47
-
-    def equivalent(self, scores: np.ndarray, cosines: np.ndarray) -> np.ndarray:
-        """Return a bool per pair: equivalent under this rule."""
-        strict = (scores >= self.score) & (cosines >= self.cosine_gate)
-        strong = (cosines >= self.cosine_strong) & (scores >= self.score_floor)
-        return strict | strong
-
-
-@dataclass(frozen=True)
 class Item:
     """What clustering needs to know about one mention besides its vector."""
 

@@ -30,6 +30,11 @@ FEATURES = (
     "negation_mismatch",
     "word_sequence_ratio",
     "char4_jaccard",
+    "extra_words_max",
+    "extra_words_min",
+    "bigram_containment",
+    "trigram_jaccard",
+    "length_diff_share",
 )
 
 WORD_RE = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
@@ -53,6 +58,7 @@ class TextInfo:
     words: tuple[str, ...]
     content: frozenset[str]
     bigrams: frozenset[tuple[str, str]]
+    trigrams: frozenset[tuple[str, str, str]]
     numbers: frozenset[float]
     amounts: tuple[Quantity, ...]
     names: frozenset[str]
@@ -85,6 +91,7 @@ def analyse(text: str) -> TextInfo:
         words=words,
         content=frozenset(w for w in words if w not in STOPWORDS),
         bigrams=frozenset(zip(words, words[1:], strict=False)),
+        trigrams=frozenset(zip(words, words[1:], words[2:], strict=False)),
         numbers=numbers,
         amounts=tuple(q for q in mentions if q.kind in AMOUNT_KINDS),
         names=_names(raw),
@@ -148,6 +155,25 @@ def _number_features(a: TextInfo, b: TextInfo) -> tuple[float, float]:
     return len(numbers_a ^ numbers_b) / len(union), 0.0
 
 
+def _extra_content(a: TextInfo, b: TextInfo) -> list[float]:
+    """Return features of what one side says that the other does not.
+
+    MRPC's non-paraphrases are mostly one sentence plus a clause: the larger one-sided surplus of
+    content words, and how much of the shorter text's phrasing the longer one keeps, separate
+    "adds a detail" from "says it in other words" better than symmetric overlap does.
+    """
+    only_a, only_b = len(a.content - b.content), len(b.content - a.content)
+    smaller_bigrams = min(len(a.bigrams), len(b.bigrams))
+    longer = max(len(a.words), len(b.words), 1)
+    return [
+        math.log1p(max(only_a, only_b)),
+        math.log1p(min(only_a, only_b)),
+        len(a.bigrams & b.bigrams) / smaller_bigrams if smaller_bigrams else 1.0,
+        _jaccard(a.trigrams, b.trigrams),
+        abs(len(a.words) - len(b.words)) / longer,
+    ]
+
+
 def pair_row(a: TextInfo, b: TextInfo, cosine: float) -> list[float]:
     """Return the feature values of one pair, in `FEATURES` order."""
     common = len(a.content & b.content)
@@ -168,6 +194,7 @@ def pair_row(a: TextInfo, b: TextInfo, cosine: float) -> list[float]:
         float(a.negated != b.negated),
         difflib.SequenceMatcher(None, a.words, b.words, autojunk=False).ratio(),
         _jaccard(a.char4, b.char4),
+        *_extra_content(a, b),
     ]
 
 

@@ -47,11 +47,11 @@ class Settings(BaseSettings):
     min_quote_words: int = Field(
         5, description="A direct quotation of at least this many words is a mention of its own."
     )
-    claim_threshold: float = Field(
-        0.6,
+    claim_threshold: float | None = Field(
+        None,
         description=(
-            "Equivalence score two mentions need (at cosine >= 0.7) to be one claim; pairs at "
-            "cosine >= 0.8 need only the scorer's calibrated operating point."
+            "Equivalence score two mentions need to be one claim; empty means the calibrated "
+            "operating point (see `claimtrack eval pairs`). Higher merges less."
         ),
     )
     dask_address: str | None = Field(

@@ -311,6 +311,20 @@ def eval_pairs(
     print_metrics(run_eval(lambda: evaluate_pairs(path, predictions=predictions)))
 
 
+@eval_app.command("merges")
+def eval_merges(
+    path: Annotated[Path, typer.Argument(help="JSON Lines in the ECB+ topics format.")],
+    examples: Annotated[int, typer.Option("--examples", help="Print this many false merges.")] = 0,
+) -> None:
+    """Print how many multi-article claims merge a topic's two different events."""
+    from claims.evaluation.merges import evaluate_merges, example_lines
+
+    metrics = run_eval(lambda: evaluate_merges(path, examples=examples))
+    for line in example_lines(metrics):
+        typer.echo(line)
+    print_metrics(metrics)
+
+
 def run_eval(evaluate: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     try:
         return evaluate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from claims.cluster import (
     CosineScorer,
@@ -152,13 +153,17 @@ def test_match_old_ids_by_jaccard() -> None:
     assert match_old_ids(new, old) == {"n1": "c_a", "n3": "c_b"}
 
 
-def test_claim_rule_needs_both_signals() -> None:
-    from claims.cluster import ClaimRule
+def test_claim_decision_is_one_threshold_on_the_decision_score() -> None:
+    from claims.cluster import CosineScorer
+    from claims.equivalence import ClaimDecision
 
-    rule = ClaimRule(score=0.6, cosine_gate=0.7, cosine_strong=0.8, score_floor=0.47)
-    scores = np.array([0.9, 0.9, 0.5, 0.5, 0.3])
-    cosines = np.array([0.75, 0.6, 0.85, 0.75, 0.95])
-    assert rule.equivalent(scores, cosines).tolist() == [True, False, True, False, False]
+    decision = ClaimDecision(CosineScorer(), threshold=0.6, cosine_floor=0.5)
+    a = ["The dam burst on Monday.", "Rain fell.", "Rain fell.", "Prices rose by a third."]
+    b = ["The dam broke on Monday.", "It rained.", "rain  fell.", "Sales fell sharply."]
+    scores = decision.scores(a, b, np.array([0.65, 0.45, 0.9, 0.55]))
+    # under the candidate floor: 0 whatever the scorer says; identical after normalising: 1
+    assert scores.tolist() == pytest.approx([0.65, 0.0, 1.0, 0.55])
+    assert decision.same(scores).tolist() == [True, False, True, False]
 
 
 def test_bf16_search_finds_the_same_pairs_with_exact_cosines() -> None:

@@ -95,7 +95,10 @@ def test_evaluate_pairs_end_to_end(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_evaluate_pairs_threshold_override() -> None:
-    assert evaluate_pairs(FIXTURE, threshold=0.0)["recall"] == 1.0
-    strict = evaluate_pairs(FIXTURE, threshold=1.01)
+def test_evaluate_pairs_follows_the_claim_threshold_setting() -> None:
+    from claims.settings import Settings
+
+    loose = evaluate_pairs(FIXTURE, settings=Settings(claim_threshold=0.0))
+    assert loose["recall"] == 1.0
+    strict = evaluate_pairs(FIXTURE, settings=Settings(claim_threshold=1.01))
     assert strict["recall"] == 0.0 and strict["threshold"] == 1.01

@@ -1,13 +1,20 @@
 """Refit the equivalence scorer's weights from development pairs and write claims/calibration.json.
 
     python -m claims.evaluation.calibrate --mrpc PATH/mrpc_train.tsv --stsb PATH/stsb_train.tsv \
-        [--check-stsb PATH/stsb_dev.tsv] [--out claims/calibration.json]
+        --negatives PATH/polnear_train.jsonl [--check-stsb PATH/stsb_dev.tsv] \
+        [--out claims/calibration.json]
 
 MRPC pairs (label 0/1) train the logistic regression; STS-B `main-news` pairs, when given, join as
 soft labels (score / 5). They keep the model from fitting MRPC's quirks: trained on MRPC alone it
 ranks STS-B news pairs worse than the cosine does. The operating point is the threshold that
 maximises F1 on out-of-fold (k-fold) MRPC predictions, so the reported numbers are not measured on
 training rows; `--check-stsb` reports rank correlation on a held-out STS-B file.
+
+`--negatives` adds the pairs a claim tracker meets and MRPC lacks: two statements of one news
+article (JSON lines with a `text` field, e.g. PolNeAR) that embed close together (cosine >= 0.45)
+are nearly always two different statements about one story. Weighted lightly, they teach the
+scorer to refuse same-story, different-statement pairs, so the pipeline needs no cosine gate on
+top of the scorer and `eval pairs` measures the exact decision clustering makes.
 """
 
 from __future__ import annotations
@@ -19,20 +26,24 @@ import random
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from claims.equivalence import CALIBRATION_PATH, Calibration
+from claims.errors import TerminalError
 from claims.evaluation.pairs import Pair, binary_metrics, read_pairs
 from claims.numbers import extract_quantities
 from claims.pairfeatures import FEATURES, STOPWORDS, pair_features, with_interactions
 
-L2 = 10.0
+L2 = 3.0
 STSB_WEIGHT = 1.0
 CONTRAST_WEIGHT = 0.3
+NEGATIVE_WEIGHT = 0.1
+NEGATIVE_MIN_COSINE = 0.45
+NEGATIVE_ARTICLES = 400
 FOLDS = 5
 
 
@@ -53,6 +64,7 @@ class TrainingSet:
     targets: np.ndarray
     weights: np.ndarray
     is_mrpc: np.ndarray
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 AUXILIARIES = ("is", "was", "were", "are", "has", "had", "have", "will", "would", "can", "could")
@@ -123,6 +135,53 @@ def read_stsb(path: Path, genre: str | None = "main-news") -> list[tuple[float, 
             if len(row) >= 7 and (genre is None or row[0] == genre):
                 rows.append((float(row[4]), row[5], row[6]))
     return rows
+
+
+def read_article_texts(path: Path, limit: int = NEGATIVE_ARTICLES) -> list[str]:
+    """Return the `text` of up to `limit` distinct articles of a JSON-lines file, in file order.
+
+    PolNeAR holds some articles once per annotator; the `article` key (when present) keeps one.
+    """
+    texts: dict[str, str] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                key, text = str(record.get("article", line_no)), str(record["text"])
+            except (ValueError, KeyError, AttributeError) as exc:
+                reason = f"line {line_no}: not an article record ({exc})"
+                raise TerminalError(reason, path=path) from exc
+            texts.setdefault(key, text)
+            if len(texts) >= limit:
+                break
+    return list(texts.values())
+
+
+def statements(text: str, min_words: int = 5) -> list[str]:
+    """Return the sentences of an article that could be claim mentions (no questions, no scraps)."""
+    from claims.sentences import split_sentences
+
+    found = (span.text.strip() for span in split_sentences(text))
+    return [s for s in found if len(s.split()) >= min_words and not s.endswith("?")]
+
+
+def article_negatives(
+    path: Path, encoder: TextEncoder, min_cosine: float = NEGATIVE_MIN_COSINE
+) -> list[tuple[str, str]]:
+    """Return pairs of distinct statements of one article whose cosine is at least `min_cosine`."""
+    per_article = [statements(text) for text in read_article_texts(path)]
+    flat = [s for group in per_article for s in group]
+    vectors = encoder.encode(flat, batch_size=64)
+    out, start = [], 0
+    for group in per_article:
+        block = vectors[start : start + len(group)]
+        rows, cols = np.nonzero(np.triu(block @ block.T >= min_cosine, 1))
+        pairs = zip(rows.tolist(), cols.tolist(), strict=True)
+        out += [(group[i], group[j]) for i, j in pairs if group[i] != group[j]]
+        start += len(group)
+    return out
 
 
 def fit_logistic(
@@ -201,7 +260,11 @@ def pair_cosines_for(
 
 
 def build_training_set(
-    mrpc: Path, stsb: Sequence[Path], encoder: TextEncoder, contrast: bool = False
+    mrpc: Path,
+    stsb: Sequence[Path],
+    encoder: TextEncoder,
+    contrast: bool = False,
+    negatives: Sequence[Path] = (),
 ) -> tuple[TrainingSet, np.ndarray]:
     """Return the training rows and the MRPC rows' cosines."""
     pairs = read_pairs(mrpc)
@@ -210,21 +273,35 @@ def build_training_set(
     targets = [float(p.label) for p in pairs]
     n_mrpc = len(pairs)
     weights = [1.0] * n_mrpc
+    counts = {"n_mrpc": n_mrpc}
     for path in stsb:
         for score, a, b in read_stsb(path):
             texts_a.append(a)
             texts_b.append(b)
             targets.append(score / 5.0)
             weights.append(STSB_WEIGHT)
+    counts["n_stsb"] = len(targets) - n_mrpc
     for a, b in contrast_pairs(pairs) if contrast else []:
         texts_a.append(a)
         texts_b.append(b)
         targets.append(0.0)
         weights.append(CONTRAST_WEIGHT)
+    before_negatives = len(targets)
+    for path in negatives:
+        for a, b in article_negatives(path, encoder):
+            texts_a.append(a)
+            texts_b.append(b)
+            targets.append(0.0)
+            weights.append(NEGATIVE_WEIGHT)
+    counts["n_negatives"] = len(targets) - before_negatives
     cosines = pair_cosines_for(encoder, texts_a, texts_b)
     is_mrpc = np.arange(len(targets)) < n_mrpc
     data = TrainingSet(
-        pair_features(texts_a, texts_b, cosines), np.asarray(targets), np.asarray(weights), is_mrpc
+        pair_features(texts_a, texts_b, cosines),
+        np.asarray(targets),
+        np.asarray(weights),
+        is_mrpc,
+        counts,
     )
     return data, cosines[:n_mrpc]
 
@@ -235,9 +312,10 @@ def calibrate(
     encoder: TextEncoder,
     folds: int = FOLDS,
     contrast: bool = False,
+    negatives: Sequence[Path] = (),
 ) -> Calibration:
     """Return a Calibration fit on the files, its operating point and CV metrics in `meta`."""
-    data, cosines = build_training_set(mrpc, stsb, encoder, contrast)
+    data, cosines = build_training_set(mrpc, stsb, encoder, contrast, negatives)
     labels = data.targets[data.is_mrpc].astype(np.int64)
     oof = out_of_fold(data, folds)
     threshold = best_f1_threshold(labels, oof)
@@ -246,12 +324,16 @@ def calibrate(
     strict = round(precision_threshold(labels, oof, 0.9), 6)
     meta: dict[str, Any] = {
         "model": encoder.model_id,
-        "trained_on": [Path(mrpc).name, *(Path(p).name + " (main-news)" for p in stsb)],
-        "n_mrpc": int(len(labels)),
-        "n_stsb": int((~data.is_mrpc).sum()),
+        "trained_on": [
+            Path(mrpc).name,
+            *(Path(p).name + " (main-news)" for p in stsb),
+            *(Path(p).name + " (same-article statement pairs)" for p in negatives),
+        ],
+        **data.counts,
         "l2": L2,
         "stsb_weight": STSB_WEIGHT,
         "contrast_weight": CONTRAST_WEIGHT if contrast else 0.0,
+        "negative_weight": NEGATIVE_WEIGHT,
         f"cv{folds}_out_of_fold": binary_metrics(labels, oof, threshold),
         "cosine_only_in_sample": binary_metrics(labels, cosines, cosine_threshold),
         # A stricter operating point for merging claims: where CV precision reaches 0.9.
@@ -259,7 +341,8 @@ def calibrate(
         "in_sample": binary_metrics(
             labels, model.probability(data.features[data.is_mrpc]), threshold
         ),
-        "refit": "python -m claims.evaluation.calibrate --mrpc MRPC.tsv --stsb STSB_TRAIN.tsv",
+        "refit": "python -m claims.evaluation.calibrate --mrpc MRPC.tsv --stsb STSB_TRAIN.tsv "
+        "--negatives POLNEAR_TRAIN.jsonl",
     }
     model.meta.update(meta)
     return model
@@ -300,11 +383,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="add one-detail-changed copies of paraphrases as negatives (stricter on numbers, "
         "names and negation; costs about 0.006 F1 on MRPC)",
     )
+    parser.add_argument(
+        "--negatives",
+        type=Path,
+        action="append",
+        default=[],
+        help="JSON lines of news articles (`text`); close statement pairs within one article "
+        "are added as 'different claim' examples",
+    )
     args = parser.parse_args(argv)
     from claims.embed import get_encoder
 
     encoder = get_encoder()
-    model = calibrate(args.mrpc, args.stsb, encoder, args.folds, args.contrast)
+    model = calibrate(args.mrpc, args.stsb, encoder, args.folds, args.contrast, args.negatives)
     if args.check_stsb:
         model.meta[f"check_{args.check_stsb.name}_main_news"] = check_stsb(
             model, args.check_stsb, encoder

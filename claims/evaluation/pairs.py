@@ -18,8 +18,8 @@ import numpy as np
 from claims.errors import TerminalError
 
 if TYPE_CHECKING:
+    from claims.cluster import PairScorer
     from claims.embed import Encoder
-    from claims.equivalence import EquivalenceScorer
     from claims.settings import Settings
 
 HEADER = ("Quality", "#1 ID", "#2 ID", "#1 String", "#2 String")
@@ -151,31 +151,39 @@ def evaluate_pairs(
     predictions: Path | None = None,
     settings: Settings | None = None,
     encoder: Encoder | None = None,
-    scorer: EquivalenceScorer | None = None,
-    threshold: float | None = None,
+    scorer: PairScorer | None = None,
 ) -> dict[str, Any]:
-    """Return precision/recall/F1/AP of the pipeline's equivalence decision on an MRPC file.
+    """Return precision/recall/F1/AP of the pipeline's own claim decision on an MRPC file.
 
-    `threshold` overrides the scorer's operating point (e.g. a stricter clustering setting).
+    The decision is exactly the one clustering makes (`equivalence.claim_decision` with these
+    settings): its decision score, its threshold, the candidate floor and the retry with
+    amounts masked. Cosine alone at its F1-best threshold is reported alongside as the baseline.
     """
     from claims.embed import get_encoder
-    from claims.equivalence import EquivalenceScorer
+    from claims.equivalence import claim_decision
     from claims.settings import Settings
 
     settings = settings or Settings()  # type: ignore[call-arg]
     encoder = encoder or get_encoder(settings)
-    scorer = scorer or EquivalenceScorer()
+    decision = claim_decision(settings, scorer)
     pairs = read_pairs(Path(path))
     texts_a, texts_b = [p.text1 for p in pairs], [p.text2 for p in pairs]
     cosines = pair_cosines(encoder, texts_a, texts_b, settings.embed_batch_size)
-    scores = scorer.score(texts_a, texts_b, cosines)
+    scores = decision.scores(texts_a, texts_b, cosines)
     labels = np.array([p.label for p in pairs], dtype=np.int64)
-    cut = scorer.threshold if threshold is None else threshold
     if predictions is not None:
-        write_predictions(Path(predictions), pairs, scores, scores >= cut)
+        write_predictions(Path(predictions), pairs, scores, decision.same(scores))
     metrics: dict[str, Any] = {"n": len(pairs), "positives": int(labels.sum())}
-    metrics |= binary_metrics(labels, scores, cut)
-    metrics |= {"threshold": round(cut, 4), "model": encoder.model_id}
-    cosine_only = binary_metrics(labels, cosines, scorer.cosine_threshold)
+    metrics |= binary_metrics(labels, scores, decision.threshold)
+    metrics |= {"threshold": round(decision.threshold, 4), "model": encoder.model_id}
+    cosine_only = binary_metrics(labels, cosines, best_cosine_threshold(labels, cosines))
     metrics |= {"cosine_f1": cosine_only["f1"], "cosine_ap": cosine_only["average_precision"]}
     return metrics
+
+
+def best_cosine_threshold(labels: np.ndarray, cosines: np.ndarray) -> float:
+    """Return the cosine threshold with the best F1 on these pairs (the baseline's best case)."""
+    order = np.argsort(-cosines, kind="mergesort")
+    hits = np.cumsum(labels[order])
+    f1 = 2 * hits / (np.arange(1, len(labels) + 1) + labels.sum())
+    return float(cosines[order][int(np.argmax(f1))])
