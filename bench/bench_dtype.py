@@ -5,9 +5,9 @@
 Speed: each variant encodes the same N sentences (MRPC sentences when --mrpc is given, otherwise
 sentences of the seeds, varied per copy); rounds are interleaved and the best time is kept, since
 the machine is shared. Agreement: cosine of each variant's vectors with float32's, and how many
-pair decisions of the pipeline's equivalence scorer change - on every MRPC pair (--mrpc) and on
-every cross-article sentence pair of the seeds. Adopt a variant only if it is faster, changes
-< 0.5 % of MRPC decisions and no seed decision.
+pair decisions of the pipeline's claim decision (`equivalence.claim_decision`) change - on every
+MRPC pair (--mrpc) and on every cross-article sentence pair of the seeds. Adopt a variant only
+if it is faster, changes < 0.5 % of MRPC decisions and no seed decision.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import torch  # noqa: E402
 
 from claims.embed import Encoder  # noqa: E402
-from claims.equivalence import EquivalenceScorer  # noqa: E402
+from claims.equivalence import ClaimDecision, claim_decision  # noqa: E402
 from claims.evaluation.pairs import read_pairs  # noqa: E402
 from claims.sentences import split_sentences  # noqa: E402
 
@@ -110,22 +110,24 @@ def time_variants(fns: dict[str, EncodeFn], texts: list[str], rounds: int) -> di
     return best
 
 
-def decisions(scorer: EquivalenceScorer, a: list[str], b: list[str], va: Any, vb: Any) -> Any:
-    """Return the scorer's bool decision for each (a, b) pair given their vectors."""
-    return scorer.equivalent(a, b, np.einsum("ij,ij->i", va, vb))
+def decisions(decision: ClaimDecision, a: list[str], b: list[str], va: Any, vb: Any) -> Any:
+    """Return the pipeline's bool decision for each (a, b) pair given their vectors."""
+    return decision.same(decision.scores(a, b, np.einsum("ij,ij->i", va, vb)))
 
 
 def pair_changes(fns: dict[str, EncodeFn], a: list[str], b: list[str]) -> dict[str, Any]:
     """Return, per variant, how many pair decisions differ from float32's (and min cosine)."""
-    scorer = EquivalenceScorer()
+    from claims.settings import Settings
+
+    decision = claim_decision(Settings())  # type: ignore[call-arg]
     unique = sorted(set(a) | set(b))
     index = {t: i for i, t in enumerate(unique)}
     ia, ib = [index[t] for t in a], [index[t] for t in b]
     vectors = {name: fn(unique) for name, fn in fns.items()}
-    base = decisions(scorer, a, b, vectors["float32"][ia], vectors["float32"][ib])
+    base = decisions(decision, a, b, vectors["float32"][ia], vectors["float32"][ib])
     out = {}
     for name, v in vectors.items():
-        got = decisions(scorer, a, b, v[ia], v[ib])
+        got = decisions(decision, a, b, v[ia], v[ib])
         cos = np.sum(v * vectors["float32"], axis=1)
         out[name] = (int(np.sum(got != base)), len(base), float(cos.min()), int(base.sum()))
     return out

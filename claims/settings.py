@@ -13,7 +13,10 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 class Settings(BaseSettings):
     """claimtrack's settings; each field is documented in the README (generated from here)."""
 
-    model_config = SettingsConfigDict(env_prefix="CLAIMTRACK_", extra="ignore")
+    # An empty variable (`CLAIMTRACK_CLAIM_THRESHOLD=`) means "not set", as in most tools.
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMTRACK_", extra="ignore", env_ignore_empty=True
+    )
 
     db: Path = Field(
         Path("data/claimtrack.duckdb"),
@@ -50,8 +53,8 @@ class Settings(BaseSettings):
     claim_threshold: float | None = Field(
         None,
         description=(
-            "Equivalence score two mentions need to be one claim; empty means the calibrated "
-            "operating point (see `claimtrack eval pairs`). Higher merges less."
+            "Equivalence score two mentions need to be one claim; unset means the calibrated "
+            "operating point that `claimtrack eval pairs` measures. Higher merges less."
         ),
     )
     dask_address: str | None = Field(

@@ -59,8 +59,8 @@ def settings_reference() -> str:
     """Return a Markdown table of every setting, its environment variable and default."""
     lines = ["| environment variable | default | meaning |", "|---|---|---|"]
     for name, field in Settings.model_fields.items():
-        default = field.default if field.default is not None else ""
-        lines.append(f"| `CLAIMTRACK_{name.upper()}` | `{default}` | {field.description} |")
+        default = f"`{field.default}`" if field.default is not None else "(unset)"
+        lines.append(f"| `CLAIMTRACK_{name.upper()}` | {default} | {field.description} |")
     return "\n".join(lines) + "\n"
 
 

@@ -171,6 +171,7 @@ def evaluate_merges(
     """
     from claims.claimstore import default_scorer
     from claims.embed import get_encoder
+    from claims.equivalence import claim_decision
     from claims.settings import Settings
 
     docs = read_docs(Path(path))
@@ -193,7 +194,8 @@ def evaluate_merges(
     metrics = {"topics": len(names), "documents": sum(len(topics[n]) for n in names)} | metrics
     metrics["documents_rejected"] = rejected
     metrics["model"] = str(encoder.model_id)
-    metrics["scorer"] = f"{type(scorer).__name__} at {float(scorer.threshold):.4f}"
+    threshold = claim_decision(settings, scorer).threshold  # the one clustering used
+    metrics["scorer"] = f"{type(scorer).__name__} at {threshold:.4f}"
     metrics["by_topic"] = _by_topic(names, claims)
     metrics["examples"] = _examples(claims, examples)
     return metrics
