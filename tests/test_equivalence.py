@@ -192,3 +192,46 @@ def test_calibrate_refits_from_files(tmp_path: Path) -> None:
     again = Calibration.from_dict(json.loads(json.dumps(model.to_dict())))
     rows = pair_features(["a b"], ["a c"], np.array([0.5]))
     np.testing.assert_allclose(again.probability(rows), model.probability(rows), atol=1e-6)
+
+
+def test_calibrate_adds_same_article_statement_pairs_as_negatives(tmp_path: Path) -> None:
+    articles = tmp_path / "articles.jsonl"
+    body = (
+        "The council approved the new budget on Monday night. "
+        "The council approved the new budget after a long debate. "
+        "Is this a question about the budget?"
+    )
+    lines = [
+        json.dumps({"article": "a1", "text": body}),
+        json.dumps({"article": "a1", "text": "annotator copy of a1"}),  # one record per article
+        json.dumps({"article": "a2", "text": "Short. Too short."}),
+    ]
+    articles.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = calibrate.article_negatives(articles, _HashEncoder(), min_cosine=0.3)
+    # the two budget statements pair up; the question and the scraps are not statements
+    assert found == [
+        (
+            "The council approved the new budget on Monday night.",
+            "The council approved the new budget after a long debate.",
+        )
+    ]
+    model = calibrate.calibrate(FIXTURE, [], _HashEncoder(), folds=2, negatives=[articles])
+    assert model.meta["n_negatives"] == len(calibrate.article_negatives(articles, _HashEncoder()))
+
+
+def test_article_negatives_name_the_file_on_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"article": "a1"}\n', encoding="utf-8")
+    with pytest.raises(calibrate.TerminalError, match="line 1"):
+        calibrate.read_article_texts(bad)
+
+
+def test_claim_decision_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claims.equivalence import claim_decision
+    from claims.settings import Settings
+
+    monkeypatch.setenv("CLAIMTRACK_CLAIM_THRESHOLD", "")  # empty means unset
+    calibrated = claim_decision(Settings())
+    assert calibrated.threshold == pytest.approx(calibrated.scorer.threshold)
+    monkeypatch.setenv("CLAIMTRACK_CLAIM_THRESHOLD", "0.9")
+    assert claim_decision(Settings()).threshold == 0.9
