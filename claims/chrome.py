@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
 _WORD = re.compile(r"[\w'\u2019]+")
 _KEY_JUNK = re.compile(r"\W+")
@@ -205,12 +206,15 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
+@lru_cache(maxsize=1024)
 def key(text: str) -> str:
-    """Return a comparison key: case-folded words joined by single spaces."""
+    """Return a comparison key: case-folded words joined by single spaces (cached per line)."""
     return _KEY_JUNK.sub(" ", text.casefold()).strip()
 
 
+@lru_cache(maxsize=1024)
 def word_count(text: str) -> int:
+    """Return the number of words in text (cached: every line rule asks for the same line's)."""
     return len(_WORD.findall(text))
 
 
@@ -252,8 +256,10 @@ def is_published_dateline(text: str) -> bool:
 
 def is_date_line(text: str) -> bool:
     """Return whether every word of a short line is part of a date or time."""
+    if not 0 < word_count(text) <= 12:
+        return False
     words = _words(text)
-    if not words or len(words) > 12 or not any(w in MONTHS or w.isdigit() for w in words):
+    if not any(w in MONTHS or w.isdigit() for w in words):
         return False
     return all(w in MONTHS or w in _WEEKDAYS or w in _TIME_WORDS or _is_number(w) for w in words)
 
@@ -286,10 +292,10 @@ def _cookie(text: str) -> bool:
 
 def _only_words(text: str, vocabulary: frozenset[str], limit: int) -> bool:
     """Return whether an unpunctuated line of at most limit words uses only the vocabulary."""
-    words = _words(text)
-    if not words or len(words) > limit or _SENTENCE_END.search(text):
+    count = word_count(text)  # cached, so long lines are turned away before case-folding
+    if not count or count > limit or _SENTENCE_END.search(text):
         return False
-    return all(w in vocabulary or w.isdigit() for w in words)
+    return all(w in vocabulary or w.isdigit() for w in _words(text))
 
 
 def _social_follow(text: str) -> bool:

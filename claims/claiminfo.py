@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import cluster
-from .copykind import copy_kind
+from .copykind import copy_kinds
 from .flags import Flag, MemberFacts, claim_flags
 from .mentions import quoted_spans
 from .store import Connection
@@ -114,7 +114,7 @@ def refresh_claims(con: Connection, vectors: Vectors, claim_ids: Sequence[str], 
         c = start + cluster.central_index(matrix[start:end], cols["kind"][start:end] == "quote")
         canon.append((claim_col[start], cols["mention_id"][c]))
         sims[start:end] = matrix[start:end] @ matrix[c]
-        kinds.extend(copy_kind(t, cols["text"][c]) for t in cols["text"][start:end])
+        kinds.extend(copy_kinds(cols["text"][start:end], cols["text"][c]))
         facts = [_facts(cols, i) for i in range(start, end)]
         flag_rows.extend((claim_col[start], f) for f in claim_flags(facts))
     _write_refresh(con, cols, canon, sims, kinds, run_id)

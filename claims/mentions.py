@@ -88,10 +88,12 @@ def states_something(text: str, min_words: int) -> bool:
     if core.endswith("?") or core.endswith(":"):
         return False
     found = _WORD.findall(text)
-    # A statement has a verb, and verbs are lower-case: this drops datelines, bylines, banners.
-    if sum(w[0].islower() for w in found) < 2:
+    if len(found) < min_words:
         return False
-    return len(found) >= min_words
+    # A statement has a verb, and verbs are lower-case: this drops datelines, bylines, banners.
+    # Two lower-case words are needed; the generator stops at the second.
+    lower = (w for w in found if w[0].islower())
+    return next(lower, None) is not None and next(lower, None) is not None
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -110,6 +112,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     closing mark with no opener means the quote started before the sentence, and an opener with
     no closer means it continues after it.
     """
+    if _QUOTE_MARK.search(text) is None:  # most sentences: nothing to scan
+        return []
     spans = _curly_spans(text) + _straight_spans(text)
     return sorted(spans)
 

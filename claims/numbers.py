@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Kinds that state an amount and can therefore disagree between two outlets.
 AMOUNT_KINDS = frozenset({"count", "percent", "money"})
@@ -68,6 +69,16 @@ TOKEN_RE = re.compile(
     r"|[A-Za-z]+(?:'[a-z]+)?|\.|[^\sA-Za-z0-9]"
 )
 WORD_TO_NUMBER = set(UNITS) | set(SCALES) | set(FRACTIONS)
+# The words a number mention can start with (`_number_at` returns None at any other word token):
+# a fast pre-test, so a sentence without any of them (or a digit) is never tokenised.
+_STARTERS = frozenset({*ORDINALS, *UNITS, *SCALES, *FRACTIONS, *VAGUE, "a", "an"})
+# "a"/"an" start a number only before "dozen", a scale or a fraction, which are all listed.
+_MAY_START = re.compile(
+    r"[0-9]|(?<![A-Za-z])(?:"
+    + "|".join(sorted(_STARTERS - {"a", "an"} | {"dozen"}, key=len, reverse=True))
+    + r")(?![A-Za-z])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -87,15 +98,13 @@ class Quantity:
         return f"{self.text} {self.unit_hint}" if self.unit_hint else self.text
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A token with its offsets (a named tuple: a sentence makes dozens, and it builds fast)."""
+
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    low: str  # text.lower(), computed once: the parsers compare it many times per token
 
     @property
     def is_digits(self) -> bool:
@@ -104,7 +113,9 @@ class _Tok:
 
 def _tokens(text: str) -> list[_Tok]:
     """Return the word, number and punctuation tokens of text with their offsets."""
-    return [_Tok(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    return [
+        _Tok(t, m.start(), m.end(), t.lower()) for m in TOKEN_RE.finditer(text) for t in (m[0],)
+    ]
 
 
 def _numeric_value(tok: _Tok) -> float:
@@ -216,7 +227,7 @@ def _prev_word(toks: list[_Tok], i: int, back: int = 1) -> str:
 def _digit_kind(toks: list[_Tok], i: int) -> tuple[str, int] | None:
     """Return (kind, index after) when the digits at i are a date, time, ordinal or year."""
     tok = toks[i]
-    nxt = toks[i + 1] if i + 1 < len(toks) else _Tok("", tok.end, tok.end)
+    nxt = toks[i + 1] if i + 1 < len(toks) else _Tok("", tok.end, tok.end, "")
     adjacent = bool(nxt.text) and nxt.start == tok.end
     if adjacent and nxt.text in ("/", ":") and i + 2 < len(toks) and toks[i + 2].is_digits:
         j = i + 3
@@ -370,8 +381,13 @@ def _quantity(
 
 def extract_numbers(text: str) -> list[Quantity]:
     """Return every number mention in text (amounts, dates, years, ordinals, times), in order."""
+    if _MAY_START.search(text) is None:  # most sentences: no token can start a number
+        return []
     toks, found, i = _tokens(text), [], 0
     while i < len(toks):
+        if not (toks[i].is_digits or toks[i].low in _STARTERS):
+            i += 1
+            continue
         got = _number_at(text, toks, i)
         if got is None:
             i += 1

@@ -68,3 +68,54 @@ def test_bfloat16_is_close_to_float32(encoder: Encoder) -> None:
     assert got.dtype == np.float32
     cos = np.sum(got * encoder.encode(texts), axis=1)
     assert np.all(cos > 0.99)
+
+
+class RecordingEncoder:
+    """Returns fixed unit vectors and records every text it is asked to encode."""
+
+    model_id = "recording"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        self.texts.extend(texts)
+        out = np.zeros((len(texts), 8), dtype=np.float32)
+        out[:, 0] = 1.0
+        return out
+
+
+def test_a_quote_equal_to_another_sentence_is_encoded_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from claims import claimstore, store
+    from claims.ids import article_id, sentence_id, text_hash
+
+    bodies = {
+        "Wire": '"We regret this decision by Washington," the foreign ministry said on Monday.',
+        "Daily": "we regret this  decision by Washington",  # same words, case and spacing aside
+        "Post": '"We regret this decision by Washington," the foreign ministry said on Monday.',
+    }
+    settings = Settings(db=tmp_path / "s.duckdb")
+    con = store.connect(settings.db)
+    run_id = store.start_run(con, "test")
+    for outlet, body in bodies.items():
+        aid = article_id(outlet, body)
+        con.execute(
+            "INSERT INTO store.articles (article_id, outlet, outlet_rule, source_path, "
+            "content_hash, raw_text, clean_text, ingested_at, run_id) "
+            "VALUES (?, ?, 'test', ?, ?, ?, ?, ?, ?)",
+            [aid, outlet, outlet, aid, body, body, store.utcnow(), run_id],
+        )
+        con.execute(
+            "INSERT INTO store.sentences VALUES (?, ?, 0, ?, 0, ?, ?)",
+            [sentence_id(aid, 0, len(body), body), aid, body, len(body), run_id],
+        )
+    encoder = RecordingEncoder()
+    claimstore.embed_pending(con, settings, run_id, encoder=encoder)
+    hashes = [text_hash(t) for t in encoder.texts]
+    # Wire and Post: one sentence text + one quote text; Daily's sentence is Wire's quote.
+    assert len(hashes) == len(set(hashes)) == 2
+    kinds = con.execute(
+        "SELECT kind, count(*) FROM store.mentions GROUP BY kind ORDER BY kind"
+    ).fetchall()
+    assert kinds == [("quote", 2), ("sentence", 3)]
+    con.close()

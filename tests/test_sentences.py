@@ -219,3 +219,49 @@ def test_safe_to_call_from_threads() -> None:
     expected = [split_sentences(b) for b in bodies]
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(split_sentences, bodies)) == expected
+
+
+# Paragraphs the pysbd shortcut takes (plain sentences) and ones it must leave to pysbd.
+PLAIN = [
+    "The talks collapsed on Monday.",
+    "The United States suspended its talks with Russia, officials said on Monday.",
+    "“Everybody’s patience with Russia has run out,” White House spokesman Josh Earnest said.",
+    "According to Kirby, Russia was “unwilling or unable to ensure adherence.”",
+    "US suspends talks with Russia over Syria",
+    "The ceasefire collapsed within a week. Aid convoys were bombed. Nobody took the blame.",
+    "Some 275,000 civilians are trapped in the east of the city, the UN says in 2016.",
+]
+LEFT_TO_PYSBD = [
+    "Mr. Kirby said the talks were over.",
+    "The deal was signed by Apple Inc. The company declined to comment.",
+    "“Go now” He left the room.",
+    "He listed three points: a. the ceasefire.",
+    "The talks failed. “We regret this,” she said. Then she left.",
+    "Was the truce ever real? Nobody knows.",
+    "It ended in Vol. III. The end.",
+    "The U.S. envoy left.",
+]
+
+
+@pytest.mark.parametrize("body", PLAIN + LEFT_TO_PYSBD)
+def test_plain_paragraph_shortcut_splits_as_pysbd_does(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claims.sentences as sentences
+
+    assert (sentences._plain_sentences(body) is not None) == (body in PLAIN)
+    shortcut = [(s.start, s.end) for s in split_sentences(body)]
+    monkeypatch.setattr(sentences, "_plain_sentences", lambda text: None)
+    assert shortcut == [(s.start, s.end) for s in split_sentences(body)]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seed_paragraphs_split_the_same_without_the_shortcut(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claims.sentences as sentences
+
+    body = clean_article(path.read_text(encoding="utf-8")).body
+    shortcut = split_sentences(body)
+    monkeypatch.setattr(sentences, "_plain_sentences", lambda text: None)
+    assert shortcut == split_sentences(body)

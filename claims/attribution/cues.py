@@ -155,10 +155,29 @@ def find_candidates(tokens: list[Token]) -> list[Candidate]:
     for i, tok in enumerate(tokens):
         if tok.quoted or not (tok.is_word or tok.text in DASHES):
             continue
+        if tok.low not in _TRIGGERS and tok.text not in DASHES:
+            continue  # no rule of _candidate_at can fire on this word
         cand = _candidate_at(tokens, i)
         if cand is not None:
             found.append(cand)
     return found
+
+
+# Every word some branch of `_candidate_at` (or the sourceless and noun cues it falls back on)
+# starts from; any other word token is skipped before the rules run.
+_TRIGGERS = frozenset(
+    {"according", "quoted", "expected", "asked", "in"}
+    | set(SPEECH_FINITE)
+    | set(BELIEF_FINITE)
+    | PROGRESSIVE
+    | QUOTE_VERBS_FINITE
+    | INFINITIVE_CUES
+    | GERUNDS
+    | EVIDENTIAL
+    | HEDGES
+    | NOUN_CUES
+    | STRONG_NOUN_CUES
+)
 
 
 def _candidate_at(tokens: list[Token], i: int) -> Candidate | None:

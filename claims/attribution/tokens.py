@@ -27,10 +27,7 @@ class Token:
     start: int
     end: int
     quoted: bool
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    low: str  # text.lower(), computed once: the cue rules read it for every token
 
     @property
     def is_word(self) -> bool:
@@ -55,8 +52,6 @@ def tokenize(body: str, start: int, end: int, quotes: QuoteIndex) -> list[Token]
     for match in TOKEN_RE.finditer(body, start, end):
         s = match.start()
         text = match.group()
-        quoted = quotes.inside(s)
-        if text in CLOSERS or (text in STRAIGHT_MARKS and not quotes.inside(s)):
-            quoted = True
-        tokens.append(Token(text, s, match.end(), quoted))
+        quoted = quotes.inside(s) or text in CLOSERS or text in STRAIGHT_MARKS
+        tokens.append(Token(text, s, match.end(), quoted, text.lower()))
     return tokens

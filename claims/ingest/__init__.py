@@ -25,7 +25,13 @@ from ..readers import (
 from ..settings import Settings
 from ..store import Connection, utcnow
 from . import prepare, write
-from .files import bytes_hash, expand_paths, filter_new_files, is_known_file, record_source_file
+from .files import (
+    bytes_hash,
+    expand_paths,
+    filter_new_files,
+    is_known_file,
+    record_source_files,
+)
 from .write import PreparedArticle
 
 __all__ = [
@@ -103,6 +109,11 @@ class SourceFile:
     items: int = 0
     failed: bool = False
 
+    @property
+    def sole_article_id(self) -> str | None:
+        """Return the id of the file's article when it holds exactly one, else None."""
+        return self.article_ids[0] if self.items == 1 and self.article_ids else None
+
 
 class Ingester:
     """Ingests files into an open store in batches, accumulating an IngestSummary."""
@@ -119,36 +130,64 @@ class Ingester:
         self.pending: list[tuple[PreparedArticle, SourceFile]] = []
         self.pending_ids: set[str] = set()
         self.files: list[SourceFile] = []
+        # Articles read but not yet prepared, and read errors, in input order until a flush.
+        self.queued: list[InputError | tuple[ArticleInput, str, SourceFile]] = []
+        self.queued_articles = 0
 
     def ingest_file(self, path: Path) -> None:
-        """Read one file and queue its articles; record whatever is rejected and carry on."""
+        """Read one file and queue its articles; queue whatever is rejected and carry on."""
         try:
             raw = read_bytes(path, self.settings.max_file_bytes)
             text, _encoding = decode_bytes(raw, path)
             kind = sniff_format(path, text)
             items = read_articles(path, text, kind)
         except InputError as exc:
-            self.reject(exc)
+            self.queued.append(exc)
             return
         except Exception as exc:  # a reader bug on one file must not stop the batch
             log.exception("%s: could not read file", path)
-            self.reject(InputError(f"could not read file: {exc}", path=path))
+            self.queued.append(InputError(f"could not read file: {exc}", path=path))
             return
         source = SourceFile(path, bytes_hash(raw), items=len(items))
         self.files.append(source)
         for item in items:
+            self.queued.append(item if isinstance(item, InputError) else (item, kind, source))
+            self.queued_articles += not isinstance(item, InputError)
+        if self.queued_articles >= BATCH_ARTICLES:
+            self.flush()
+
+    def admit_queued(self) -> None:
+        """Prepare the queued articles, look their ids up in one query, then admit each in
+        input order (so rejections are recorded in the order the inputs came)."""
+        queued, self.queued, self.queued_articles = self.queued, [], 0
+        prepared = [self.try_prepare(i[0], i[1]) for i in queued if isinstance(i, tuple)]
+        stored = self.stored_ids([p.article_id for p in prepared if isinstance(p, PreparedArticle)])
+        results = iter(prepared)
+        for item in queued:
             if isinstance(item, InputError):
                 self.reject(item)
             else:
-                self.ingest_article(item, kind, source)
-        if len(self.pending) >= BATCH_ARTICLES:
-            self.flush()
+                self.admit(item[0], next(results), item[2], stored)
 
-    def ingest_article(self, article: ArticleInput, kind: str, source: SourceFile) -> None:
+    def try_prepare(self, article: ArticleInput, kind: str) -> PreparedArticle | Exception:
+        """Return the prepared article, or the exception preparing it raised (handled in order)."""
+        try:
+            return self.prepare(article, kind)
+        except Exception as exc:
+            return exc
+
+    def admit(
+        self,
+        article: ArticleInput,
+        prepared: PreparedArticle | Exception,
+        source: SourceFile,
+        stored: set[str],
+    ) -> None:
         """Queue one article for writing unless the store (or this batch) already has it."""
         try:
-            prepared = self.prepare(article, kind)
-            if prepared.article_id in self.pending_ids or self.exists(prepared.article_id):
+            if isinstance(prepared, Exception):
+                raise prepared
+            if prepared.article_id in self.pending_ids or prepared.article_id in stored:
                 self.summary.articles_present += 1
                 source.article_ids.append(prepared.article_id)
                 return
@@ -170,14 +209,19 @@ class Ingester:
         meta = self.metadata.for_file(Path(article.source_path))
         return prepare.resolve(article, meta, kind, limit)
 
-    def exists(self, article_id: str) -> bool:
-        row = self.con.execute(
-            "SELECT count(*) FROM store.articles WHERE article_id = ?", [article_id]
-        ).fetchone()
-        return bool(row and row[0])
+    def stored_ids(self, article_ids: list[str]) -> set[str]:
+        """Return which of the ids the store already has (one query per batch, not per article)."""
+        if not article_ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT article_id FROM store.articles WHERE article_id IN (SELECT unnest(?::TEXT[]))",
+            [article_ids],
+        ).fetchall()
+        return {row[0] for row in rows}
 
     def flush(self) -> None:
         """Write the queued articles, then record the files whose articles are all stored."""
+        self.admit_queued()
         if self.pending:
             try:
                 write.write_articles(self.con, [p for p, _ in self.pending], self.run_id)
@@ -187,12 +231,9 @@ class Ingester:
                 stored = [pair for pair in self.pending if self.write_one(*pair)]
             for prepared, source in stored:
                 self.count_new(prepared, source)
-        for source in self.files:
-            if not source.failed:  # a failed file is left unrecorded so the next run retries it
-                only = source.article_ids[0] if source.items == 1 and source.article_ids else None
-                record_source_file(
-                    self.con, source.path, source.content_hash, only, self.run_id, utcnow()
-                )
+        # A failed file is left unrecorded so the next run retries it.
+        recorded = [(s.path, s.content_hash, s.sole_article_id) for s in self.files if not s.failed]
+        record_source_files(self.con, recorded, self.run_id, utcnow())
         self.pending, self.pending_ids, self.files = [], set(), []
 
     def write_one(self, prepared: PreparedArticle, source: SourceFile) -> bool:

@@ -75,7 +75,18 @@ def record_source_file(
     con: Connection, path: Path, content_hash: str, article_id: str | None, run_id: str, now: object
 ) -> None:
     """Remember that a file's bytes were read, so inbox scans can skip it even if renamed."""
+    record_source_files(con, [(path, content_hash, article_id)], run_id, now)
+
+
+def record_source_files(
+    con: Connection, files: list[tuple[Path, str, str | None]], run_id: str, now: object
+) -> None:
+    """Remember (path, content hash, sole article id) of files read, in one statement."""
+    if not files:
+        return
     con.execute(
-        "INSERT INTO store.source_files VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [content_hash, str(path), article_id, now, run_id],
+        "INSERT INTO store.source_files SELECT unnest(?::TEXT[]), unnest(?::TEXT[]), "
+        "unnest(?::TEXT[]), ?, ? ON CONFLICT DO NOTHING",
+        [[h for _, h, _ in files], [str(p) for p, _, _ in files], [a for _, _, a in files]]
+        + [now, run_id],
     )

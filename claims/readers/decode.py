@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import unicodedata
 from pathlib import Path
 
 from .errors import BinaryFileError, EmptyFileError, FileTooLargeError, MissingFileError
@@ -27,6 +26,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 _CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SAMPLE = 65_536
+# Unicode's control characters (category Cc) other than tab, line feed, vertical tab, form feed
+# and carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Fallback decodes (cp1252/latin-1) never fail, so text must also look like text: few control
 # characters and mostly ASCII, as any Western-language article is.
 _MAX_CONTROL_SHARE = 0.01
@@ -127,7 +129,8 @@ def _mostly_utf8(data: bytes) -> str | None:
     """
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for ch in text[: _SAMPLE * 4] if ord(ch) > 127 and ch != "\ufffd")
+    head = text[: _SAMPLE * 4]
+    good = _non_ascii(head) - head.count("\ufffd")
     return text if good > bad else None
 
 
@@ -144,8 +147,12 @@ def _plausible(text: str, check_ascii: bool = True) -> bool:
     sample = text[:_SAMPLE]
     if not sample:
         return False
-    control = sum(1 for ch in sample if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc")
+    control = len(_CONTROL.findall(sample))
     if control / len(sample) > _MAX_CONTROL_SHARE:
         return False
-    non_ascii = sum(1 for ch in sample if ord(ch) > 127)
-    return not check_ascii or non_ascii / len(sample) <= _MAX_NON_ASCII_SHARE
+    return not check_ascii or _non_ascii(sample) / len(sample) <= _MAX_NON_ASCII_SHARE
+
+
+def _non_ascii(text: str) -> int:
+    """Return how many characters of text are outside ASCII (counted in C, not per character)."""
+    return len(text) - len(text.encode("ascii", "ignore"))
