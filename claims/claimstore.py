@@ -265,13 +265,27 @@ def _edges(
     carriers = _carriers(con, found.tolist())
     text_of = {it.text_hash: it.text for it in items}
     text_of.update({h: ms[0][0].text for h, ms in carriers.items()})
-    decision = claim_decision(settings, scorer)
-    queried = [text_of[texts[q]] for q in pairs.query]
-    scores = decision.scores(queried, [text_of.get(h, "") for h in found], pairs.cosine)
-    same = decision.same(scores)
     by_text: dict[str, list[int]] = {}
     for i, it in enumerate(items):
         by_text.setdefault(it.text_hash, []).append(i)
+    # Only pairs that may link mentions of two articles (or a sentence and its own quote or
+    # clause) need the scorer: two statements of one article never merge (Component.compatible).
+    todo = np.array(
+        [
+            _may_link([items[i] for i in by_text[texts[q]]], carriers.get(h, []))
+            for q, h in zip(pairs.query.tolist(), found.tolist(), strict=True)
+        ],
+        dtype=bool,
+    ).nonzero()[0]
+    decision = claim_decision(settings, scorer)
+    scores = np.zeros(len(found))
+    scores[todo] = decision.scores(
+        [text_of[texts[q]] for q in pairs.query[todo].tolist()],
+        [text_of.get(h, "") for h in found[todo].tolist()],
+        pairs.cosine[todo],
+        identical=found[todo] == np.asarray(texts, dtype=object)[pairs.query[todo]],
+    )
+    same = decision.same(scores)
     index = {it.mention_id: i for i, it in enumerate(items)}
     edges: list[Edge] = []
     for q, h, score, ok in zip(pairs.query, found, scores, same, strict=True):
@@ -290,6 +304,21 @@ def _edges(
                 edges += [edge] if edge is not None else []
     claims = sorted({e.claim_id for e in edges if e.claim_id is not None})
     return edges, _claim_members(con, claims)
+
+
+def _may_link(mine: list[Item], others: list[tuple[Item, str | None]]) -> bool:
+    """Return whether a mention of one text may join a carrier of the other: not itself, and
+    not another statement of its own article (the rule of `cluster.Component.compatible`)."""
+    return any(
+        o.mention_id != m.mention_id
+        and (
+            o.article_id != m.article_id
+            or o.sentence_id == m.sentence_id
+            or o.text_hash == m.text_hash
+        )
+        for m in mine
+        for o, _ in others
+    )
 
 
 def _edge(

@@ -136,14 +136,24 @@ class ClaimDecision:
     cosine_floor: float = CANDIDATE_FLOOR
 
     def scores(
-        self, texts_a: Sequence[str], texts_b: Sequence[str], cosines: np.ndarray
+        self,
+        texts_a: Sequence[str],
+        texts_b: Sequence[str],
+        cosines: np.ndarray,
+        identical: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Return the decision score of each (a, b) pair."""
+        """Return the decision score of each (a, b) pair.
+
+        `identical` (optional) says which pairs have equal `ids.text_hash`; callers holding the
+        hashes pass it so they are not computed again.
+        """
         cosines = np.asarray(cosines, dtype=np.float64)
-        identical = np.array(
-            [text_hash(a) == text_hash(b) for a, b in zip(texts_a, texts_b, strict=True)],
-            dtype=bool,
-        )
+        if identical is None:
+            identical = np.array(
+                [text_hash(a) == text_hash(b) for a, b in zip(texts_a, texts_b, strict=True)],
+                dtype=bool,
+            )
+        identical = np.asarray(identical, dtype=bool)
         out = np.where(identical, 1.0, 0.0)
         todo = np.flatnonzero((cosines >= self.cosine_floor) & ~identical)
         if len(todo):

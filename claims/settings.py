@@ -43,7 +43,9 @@ class Settings(BaseSettings):
     model_dtype: str = Field(
         "float32", description="Inference dtype for the embedding model: `float32` or `bfloat16`."
     )
-    embed_batch_size: int = Field(64, description="Sentences per `encode` call batch.")
+    embed_batch_size: int = Field(
+        32, description="Texts per model batch inside the one `encode` call (32 measured fastest)."
+    )
     min_mention_words: int = Field(
         5, description="Sentences and quotes with fewer words are not claim mentions."
     )
