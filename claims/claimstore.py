@@ -8,7 +8,6 @@ inserts. What each claim knows (canonical text, copy kinds, flags) is in `claimi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,13 +17,11 @@ from pydantic import BaseModel
 from . import cluster
 from .claiminfo import frame, refresh_claims
 from .cluster import Edge, Item, PairScorer
-from .equivalence import CANDIDATE_FLOOR, claim_decision
+from .equivalence import CANDIDATE_FLOOR, claim_decision, default_scorer
 from .mentions import Mention, sentence_mentions
 from .settings import Settings
 from .store import Connection, transaction, utcnow
 from .vectorcache import Vectors, load_vectors
-
-log = logging.getLogger(__name__)
 
 # Candidate search: neighbours per distinct text, above `equivalence.CANDIDATE_FLOOR` (MiniLM
 # puts unrelated news sentences well under 0.5). A candidate the decision refuses may still be a
@@ -155,19 +152,6 @@ def store_vectors(con: Connection, model: str, hashes: Sequence[str], vectors: n
 # --- clustering -----------------------------------------------------------------------------
 
 
-def default_scorer(settings: Settings) -> PairScorer:
-    """Return the pipeline's equivalence scorer (cosine-only fallback if it cannot be built)."""
-    from .errors import SettingsError
-
-    try:
-        from .equivalence import EquivalenceScorer
-
-        return EquivalenceScorer()
-    except (ImportError, SettingsError) as exc:
-        log.warning("no equivalence scorer (%s): clustering on cosine alone", exc)
-        return cluster.CosineScorer()
-
-
 def _pending(con: Connection, model: str) -> list[Item]:
     """Return unclustered embedded mentions in processing order (published time, mention id)."""
     rows = con.execute(
@@ -235,7 +219,7 @@ def cluster_pending(
     if not items:
         return ClusterSummary()
     vectors = load_vectors(con, model)
-    scorer = scorer or default_scorer(settings)
+    scorer = scorer or default_scorer()
     edges, existing = _edges(con, items, vectors, scorer, settings)
     assignment = cluster.assign(items, edges, existing)
     with transaction(con):
@@ -307,15 +291,9 @@ def _edges(
 
 
 def _may_link(mine: list[Item], others: list[tuple[Item, str | None]]) -> bool:
-    """Return whether a mention of one text may join a carrier of the other: not itself, and
-    not another statement of its own article (the rule of `cluster.Component.compatible`)."""
+    """Return whether a mention of one text may join a carrier of the other (not itself)."""
     return any(
-        o.mention_id != m.mention_id
-        and (
-            o.article_id != m.article_id
-            or o.sentence_id == m.sentence_id
-            or o.text_hash == m.text_hash
-        )
+        o.mention_id != m.mention_id and cluster.may_share_claim(m, o)
         for m in mine
         for o, _ in others
     )
@@ -438,7 +416,7 @@ def recluster(
     model = encoder.model_id if encoder is not None else model_key(settings)
     old_members, created = _old_claims(con)
     vectors = load_vectors(con, model)
-    scorer = scorer or default_scorer(settings)
+    scorer = scorer or default_scorer()
     with transaction(con):
         for table in ("claim_flags", "claim_members", "claims"):
             con.execute(f"DELETE FROM store.{table}")

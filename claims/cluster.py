@@ -190,6 +190,14 @@ def top_k_pairs(pairs: Pairs, k: int) -> Pairs:
     return Pairs(query[keep], target[keep], cosine[keep])
 
 
+def may_share_claim(x: Item, y: Item) -> bool:
+    """Return whether two mentions may be in one claim: not two statements of one article (a
+    sentence with its own quote or clause, or a repeated text, is one statement)."""
+    return (
+        x.article_id != y.article_id or x.sentence_id == y.sentence_id or x.text_hash == y.text_hash
+    )
+
+
 @dataclass
 class Component:
     """A growing claim during assignment: its existing claim id (if any) and its statements."""
@@ -205,12 +213,12 @@ class Component:
         of one article (a sentence with its own quote, or a repeated text, is one statement)."""
         if self.claim_id is not None and other.claim_id is not None:
             return False
-        for article in self.by_article.keys() & other.by_article.keys():
-            for x in self.by_article[article]:
-                for y in other.by_article[article]:
-                    if x.sentence_id != y.sentence_id and x.text_hash != y.text_hash:
-                        return False
-        return True
+        return all(
+            may_share_claim(x, y)
+            for article in self.by_article.keys() & other.by_article.keys()
+            for x in self.by_article[article]
+            for y in other.by_article[article]
+        )
 
     def absorb(self, other: Component) -> None:
         self.claim_id = self.claim_id or other.claim_id

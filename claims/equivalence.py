@@ -12,6 +12,7 @@ is the same claim when its score reaches one threshold (the calibrated operating
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +25,7 @@ from claims.cluster import CosineScorer, PairScorer
 from claims.errors import SettingsError
 from claims.flags import amounts
 from claims.ids import text_hash
-from claims.numbers import quantities_conflict
+from claims.numbers import amounts_close, quantities_conflict
 from claims.pairfeatures import FEATURES, pair_features, with_interactions
 
 if TYPE_CHECKING:
@@ -33,10 +34,9 @@ if TYPE_CHECKING:
 # Cosine below which two mentions are never compared: the candidate search's floor. Pairs under
 # it are "different" without asking the scorer (0.6 % of MRPC paraphrases lie there).
 CANDIDATE_FLOOR = 0.5
-# Two amounts of the same thing at most this far apart can be one claim with a disputed number.
-DISPUTE_FACTOR = 2.0
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -191,11 +191,7 @@ def amounts_disputed(a: str, b: str) -> bool:
     if not amounts(a) or not amounts(b):
         return False
     conflicts = quantities_conflict(list(amounts(a)), list(amounts(b)))
-    return bool(conflicts) and all(
-        min(qa.value, qb.value) > 0
-        and max(qa.value, qb.value) <= DISPUTE_FACTOR * min(qa.value, qb.value)
-        for qa, qb in conflicts
-    )
+    return bool(conflicts) and all(amounts_close(qa, qb) for qa, qb in conflicts)
 
 
 @lru_cache(maxsize=65536)
@@ -218,8 +214,13 @@ def scoring_text(text: str) -> str:
 
 
 def default_scorer() -> PairScorer:
-    """Return the calibrated equivalence scorer; SettingsError if its calibration is unusable."""
-    return EquivalenceScorer()
+    """Return the calibrated equivalence scorer, or cosine alone if its calibration is unusable
+    (logged: the pipeline keeps working on a broken install, visibly)."""
+    try:
+        return EquivalenceScorer()
+    except SettingsError as exc:
+        log.warning("no equivalence scorer (%s): deciding on cosine alone", exc)
+        return CosineScorer()
 
 
 def claim_decision(settings: Settings, scorer: PairScorer | None = None) -> ClaimDecision:

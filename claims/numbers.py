@@ -429,6 +429,17 @@ def _round_sig(value: float, figs: int) -> float:
     return round(value, figs - 1 - int(math.floor(math.log10(abs(value)))))
 
 
+# Two amounts of one thing at most this far apart can be one claim with a disputed number.
+DISPUTE_FACTOR = 2.0
+
+
+def amounts_close(a: Quantity, b: Quantity, factor: float = DISPUTE_FACTOR) -> bool:
+    """Return whether two positive amounts are within `factor` of each other ('275,000' vs
+    'a quarter-of-a-million'): a disputed figure, not a different statement."""
+    low, high = sorted((a.value, b.value))
+    return low > 0 and high <= factor * low
+
+
 def values_agree(a: Quantity, b: Quantity) -> bool:
     """Return whether two amounts state the same value within rounding and their qualifiers."""
     lo, hi = sorted((a.value, b.value))

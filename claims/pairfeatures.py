@@ -14,7 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from claims.numbers import AMOUNT_KINDS, Quantity, extract_numbers, quantities_conflict
+from claims.numbers import (
+    AMOUNT_KINDS,
+    Quantity,
+    amounts_close,
+    extract_numbers,
+    quantities_conflict,
+)
 
 FEATURES = (
     "cosine",
@@ -137,8 +143,7 @@ def _disputed_counts(a: TextInfo, b: TextInfo) -> tuple[set[float], set[float]]:
         return set(), set()
     drop_a, drop_b = set(), set()
     for qa, qb in quantities_conflict(list(a.amounts), list(b.amounts)):
-        low, high = sorted((qa.value, qb.value))
-        if qa.kind == "count" and qa.unit_hint and low > 0 and high <= 2 * low:
+        if qa.kind == "count" and qa.unit_hint and amounts_close(qa, qb):
             drop_a.add(round(qa.value, 6))
             drop_b.add(round(qb.value, 6))
     return drop_a, drop_b

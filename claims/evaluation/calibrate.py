@@ -34,7 +34,7 @@ import numpy as np
 
 from claims.equivalence import CALIBRATION_PATH, Calibration
 from claims.errors import TerminalError
-from claims.evaluation.pairs import Pair, binary_metrics, read_pairs
+from claims.evaluation.pairs import Pair, best_f1_threshold, binary_metrics, read_pairs
 from claims.numbers import extract_quantities
 from claims.pairfeatures import FEATURES, STOPWORDS, pair_features, with_interactions
 
@@ -228,18 +228,6 @@ def out_of_fold(data: TrainingSet, folds: int = FOLDS, seed: int = 0) -> np.ndar
         model = fit_calibration(train, 0.5, 0.5)
         predictions[fold_of == fold] = model.probability(data.features[held])
     return predictions
-
-
-def best_f1_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Return the score threshold with the highest F1 (midway between neighbouring scores)."""
-    order = np.argsort(-scores, kind="mergesort")
-    hits = np.cumsum(labels[order])
-    predicted = np.arange(1, len(scores) + 1)
-    f1 = 2 * hits / (predicted + labels.sum())
-    best = int(np.argmax(f1))
-    ranked = scores[order]
-    below = ranked[best + 1] if best + 1 < len(ranked) else ranked[best] - 1e-6
-    return float((ranked[best] + below) / 2)
 
 
 def precision_threshold(labels: np.ndarray, scores: np.ndarray, precision: float) -> float:

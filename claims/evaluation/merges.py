@@ -169,15 +169,14 @@ def evaluate_merges(
     `false_merge_rate` is cross-event claims / cross-document claims. `examples` asks for that
     many false merges (largest first, one per topic before a second), listed under "examples".
     """
-    from claims.claimstore import default_scorer
     from claims.embed import get_encoder
-    from claims.equivalence import claim_decision
+    from claims.equivalence import claim_decision, default_scorer
     from claims.settings import Settings
 
     docs = read_docs(Path(path))
     settings = settings or Settings()  # type: ignore[call-arg]
     encoder = encoder or get_encoder(settings)  # loaded once for every topic
-    scorer = scorer or default_scorer(settings)
+    scorer = scorer or default_scorer()
     topics: dict[str, list[Doc]] = defaultdict(list)
     for doc in docs:
         topics[doc.topic].append(doc)

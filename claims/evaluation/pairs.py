@@ -136,6 +136,18 @@ def binary_metrics(labels: np.ndarray, scores: np.ndarray, threshold: float) -> 
     }
 
 
+def best_f1_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Return the score threshold with the highest F1 (midway between neighbouring scores)."""
+    order = np.argsort(-scores, kind="mergesort")
+    hits = np.cumsum(labels[order])
+    predicted = np.arange(1, len(scores) + 1)
+    f1 = 2 * hits / (predicted + labels.sum())
+    best = int(np.argmax(f1))
+    ranked = scores[order]
+    below = ranked[best + 1] if best + 1 < len(ranked) else ranked[best] - 1e-6
+    return float((ranked[best] + below) / 2)
+
+
 def write_predictions(path: Path, pairs: list[Pair], scores: np.ndarray, same: np.ndarray) -> None:
     """Write `id1 id2 score same` rows, one per input pair, in input order."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,14 +188,6 @@ def evaluate_pairs(
     metrics: dict[str, Any] = {"n": len(pairs), "positives": int(labels.sum())}
     metrics |= binary_metrics(labels, scores, decision.threshold)
     metrics |= {"threshold": round(decision.threshold, 4), "model": encoder.model_id}
-    cosine_only = binary_metrics(labels, cosines, best_cosine_threshold(labels, cosines))
+    cosine_only = binary_metrics(labels, cosines, best_f1_threshold(labels, cosines))
     metrics |= {"cosine_f1": cosine_only["f1"], "cosine_ap": cosine_only["average_precision"]}
     return metrics
-
-
-def best_cosine_threshold(labels: np.ndarray, cosines: np.ndarray) -> float:
-    """Return the cosine threshold with the best F1 on these pairs (the baseline's best case)."""
-    order = np.argsort(-cosines, kind="mergesort")
-    hits = np.cumsum(labels[order])
-    f1 = 2 * hits / (np.arange(1, len(labels) + 1) + labels.sum())
-    return float(cosines[order][int(np.argmax(f1))])
