@@ -5,7 +5,9 @@
     dtype and `embed_batch_size`. Prints sentences/s of both and their ratio (target >= 0.9),
     the share of pipeline wall time outside the model (target <= 0.10), and the texts embedded
     per sentence (quote and clause mentions are embedded besides the sentences). The bare runs
-    bracket the pipeline runs and the best of each is kept (the machine is shared).
+    bracket the pipeline runs and the best of each is kept (the machine is shared). When the
+    pipeline's dtype is not float32 (`model_dtype=auto` picks bf16 where the CPU has it), bare
+    float32 encode, the issue's reference, is timed too and its ratio printed.
     --batch-sizes also times bare encode of the pipeline's texts at other batch sizes.
 (b) store size: adding 1,000 new sentences (embedding with the model + clustering) to a store of
     10k / 100k / 1M mentions (synthetic unit vectors, two mentions a claim) against adding them to
@@ -107,7 +109,7 @@ def detokenise(text: str) -> str:
 
 def bench_pipeline(args: argparse.Namespace, work: Path) -> None:
     """Print the pipeline's throughput against bare `encode` on the same sentences."""
-    from claims.embed import get_encoder
+    from claims.embed import Encoder, get_encoder
 
     articles = work / "articles"
     articles.mkdir()
@@ -117,20 +119,28 @@ def bench_pipeline(args: argparse.Namespace, work: Path) -> None:
         write_seed_copies(articles, args.sentences)
     settings = Settings(db=work / "pipeline.duckdb")
     encoder = TimedEncoder(get_encoder(settings))
+
     encoder.inner.encode(["warm up the model"] * 8)
     sentences = probe_sentences(articles, settings)
     batch = settings.embed_batch_size
+    # The issue's reference is bare float32 encode; when the pipeline runs in another dtype
+    # (model_dtype=auto picks bf16 on CPUs with native bf16) both references are timed.
+    reference = None if encoder.inner.dtype == "float32" else Encoder(settings.model, "float32")
     load_before = os.getloadavg()[0]
-    bare_runs = [bare_encode_seconds(encoder.inner, sentences, batch)]
-    pipelines = []
-    for _ in range(args.rounds):
-        pipelines.append(run_pipeline(articles, settings, encoder))
+    bare_runs, reference_runs, pipelines = [], [], []
+    for round_ in range(args.rounds + 1):
         bare_runs.append(bare_encode_seconds(encoder.inner, sentences, batch))
+        if reference is not None:
+            reference_runs.append(bare_encode_seconds(reference, sentences, batch))
+        if round_ < args.rounds:
+            pipelines.append(run_pipeline(articles, settings, encoder))
     # Bare runs bracket every pipeline run; on a shared machine the best of each side is the
     # least disturbed measurement of it.
     bare = min(bare_runs)
     run = min(pipelines, key=lambda r: r.wall)
     print_pipeline(args, settings, sentences, bare_runs, bare, run, load_before)
+    if reference_runs:
+        print_float32_reference(len(sentences), reference_runs, run)
     print_load_free_ratio(encoder.inner, sentences, run, batch)
     if args.batch_sizes:
         compare_batch_sizes(encoder.inner, run.texts, args, batch)
@@ -262,6 +272,18 @@ def print_pipeline(
         "(target <= 0.10)"
     )
     print(f"    RATIO texts embedded per sentence = {run.embedded / n:.3f}")
+
+
+def print_float32_reference(n: int, runs: list[float], run: PipelineRun) -> None:
+    """Print the pipeline's throughput against bare float32 encode (the issue's reference)."""
+    best = min(runs)
+    print(
+        f"    bare float32 encode of the {n} sentences: best {best:.2f}s = {n / best:.1f} "
+        f"sentences/s (runs: {', '.join(f'{b:.2f}' for b in runs)})"
+    )
+    print(
+        f"    RATIO pipeline/bare-float32-encode throughput = {best / run.wall:.3f} (target >= 0.9)"
+    )
 
 
 def print_load_free_ratio(

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from . import cluster
 from .claiminfo import frame, refresh_claims
 from .cluster import Edge, Item, PairScorer
+from .embed import embedding_key
 from .equivalence import CANDIDATE_FLOOR, claim_decision, default_scorer
 from .mentions import Mention, sentence_mentions
 from .settings import Settings
@@ -47,9 +48,8 @@ class ClusterSummary(BaseModel):
 
 
 def model_key(settings: Settings) -> str:
-    """Return the key embeddings are stored under (same rule as claims.embed.Encoder.model_id)."""
-    dtype = settings.model_dtype
-    return settings.model if dtype == "float32" else f"{settings.model}@{dtype}"
+    """Return the key embeddings are stored under (claims.embed.Encoder.model_id's rule)."""
+    return embedding_key(settings.model, settings.model_dtype)
 
 
 # --- mentions -------------------------------------------------------------------------------

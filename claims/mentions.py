@@ -9,6 +9,9 @@ A mention is one of
 - `clause`: a clause of a longer sentence that states a quantity ("..., where 250,000 civilians
   are trapped"). Numbers are the most checkable part of news, and outlets often tuck the same
   figure into differently built sentences; the clause lets those figures meet (and disagree).
+  Also the sentence's main clause, without an opening framing phrase ("Under that protocol, ...")
+  or a trailing circumstance (", which ...", "... amid ..."): outlets wrap the same core fact in
+  their own framing and add their own details, and the details make whole sentences differ.
 
 Offsets are into the article's cleaned body, like the sentence offsets.
 """
@@ -25,16 +28,30 @@ _WORD = re.compile(r"[^\W_](?:[\w'’.,-]*[^\W_])?")
 # Characters trimmed off the ends of a quote or clause: spaces, punctuation and quote marks.
 _TRIM = " \t\n,.;:…-–—\"“”‘’'()[]"
 _CLOSERS = "\"”’'»)]"
+# Where a sentence's clauses part: semicolons, dashes, "but", and a comma before a subordinate
+# clause or a participle phrase (", referring to the truce agreed on 9 September").
+_SUBORDINATE = (
+    r"where|which|who|whom|whose|while|whereas|including|although|though|amid|after|because|as"
+    r"|referring|saying|adding|citing|noting"
+)
 _CLAUSE_BREAK = re.compile(
-    r";\s+|\s+[–—]\s+|,?\s+(?=but\s)|,\s+(?=(?:where|which|who|whom|whose|while|whereas"
-    r"|including|although|though|amid|after|because|as)\b)",
-    re.IGNORECASE,
+    rf";\s+|\s+[–—]\s+|,?\s+(?=but\s)|,\s+(?=(?:{_SUBORDINATE})\b)", re.IGNORECASE
 )
 _CLAUSE_LEAD = re.compile(
     r"(?:(?:where|which|who|whom|whose|while|whereas|including|although|though|but|and|amid"
-    r"|after|because|as|however|meanwhile)\b[,\s]*)+",
+    r"|after|because|as|however|meanwhile|referring to|saying|adding|citing|noting)\b[,\s]*)+",
     re.IGNORECASE,
 )
+# An opening framing phrase: a preposition or time word and up to a dozen words before a comma
+# ("Under that protocol, ...", "On Monday, ..."). Without a comma the phrase's end is unknown.
+_FRAMING = re.compile(
+    r"(?:under|in|on|at|after|before|following|despite|amid|with|without|during|since|by"
+    r"|earlier|later|last|this|meanwhile)\b(?:\s+[^\s,;:]+){0,12}?,\s+",
+    re.IGNORECASE,
+)
+_MIN_CUT_WORDS = 3
+# Where the main clause ends: a trailing circumstance or subordinate clause.
+_MAIN_CLAUSE_END = re.compile(rf",?\s+(?=amid\b)|,\s+(?=(?:{_SUBORDINATE})\b)", re.IGNORECASE)
 _NUMBER_WORDS = (
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|twenty"
     r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?"
@@ -167,6 +184,33 @@ def quote_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) of the clauses of a sentence: those stating a quantity, and its main
+    clause when framing or a trailing clause can be cut off."""
+    spans = quantity_clause_spans(text)
+    main = main_clause_span(text)
+    if main is not None and main not in spans:
+        spans.append(main)
+    return spans
+
+
+def main_clause_span(text: str) -> tuple[int, int] | None:
+    """Return (start, end) of the sentence without its opening framing phrase and trailing
+    circumstance, or None when nothing is cut or the sentence quotes someone (its quotes are
+    mentions of their own, and a cut would mix the speaker's words with the reporter's)."""
+    if _QUOTE_MARK.search(text):
+        return None
+    framing = _FRAMING.match(text)
+    start = framing.end() if framing else 0
+    tail = _MAIN_CLAUSE_END.search(text, start)
+    end = tail.start() if tail else len(text)
+    start, end = trim_span(text, start, end)
+    # A cut of a word or two ("Meanwhile, ...") leaves what the whole sentence already matches.
+    if count_words(text) - count_words(text[start:end]) < _MIN_CUT_WORDS:
+        return None
+    return start, end
+
+
+def quantity_clause_spans(text: str) -> list[tuple[int, int]]:
     """Return (start, end) of the clauses of a sentence that state a quantity."""
     bounds = [0]
     for match in _CLAUSE_BREAK.finditer(text):
@@ -224,7 +268,7 @@ def sentence_mentions(
             add("quote", start, end)
     for start, end in clause_spans(text):
         piece = text[start:end]
-        if count_words(piece) >= min_mention_words and words(piece) != whole:
+        if states_something(piece, min_mention_words) and words(piece) != whole:
             add("clause", start, end)
     return _dedupe(found)
 

@@ -41,7 +41,12 @@ class Settings(BaseSettings):
         ),
     )
     model_dtype: str = Field(
-        "float32", description="Inference dtype for the embedding model: `float32` or `bfloat16`."
+        "auto",
+        description=(
+            "Inference dtype for the embedding model: `float32`, `bfloat16` (autocast), or `auto` "
+            "= bfloat16 where the CPU has native bf16 (AVX-512 BF16, AMX), else float32. Vectors "
+            "are stored per model and dtype."
+        ),
     )
     embed_batch_size: int = Field(
         32, description="Texts per model batch inside the one `encode` call (32 measured fastest)."

@@ -224,14 +224,6 @@ def test_seed_claims_carried_by_several_outlets(claims_db: Path, text: str, outl
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 3): the two outlets' truce sentences each add different details "
-    "(Kerry/Lavrov/Geneva vs 'bitter recriminations'); the scorer, calibrated on MRPC and "
-    "same-article statement pairs, scores them 0.15 against an operating point of 0.44. The "
-    "first landing's multi-outlet truce claim was a short sentence ('…the truce collapsed.') "
-    "merged into a long one, the short-vs-long over-merge the recalibration removed.",
-)
 def test_seed_truce_claim_is_multi_outlet(claims_db: Path) -> None:
     con = store.connect(claims_db, read_only=True)
     rows = con.execute(

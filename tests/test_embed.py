@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from claims.embed import Encoder, get_encoder, resolve_model_path
+from claims.embed import (
+    Encoder,
+    cpu_has_native_bf16,
+    embedding_key,
+    get_encoder,
+    resolve_dtype,
+    resolve_model_path,
+)
 from claims.errors import SettingsError
 from claims.settings import Settings
 
@@ -50,7 +57,23 @@ def test_empty_input(encoder: Encoder) -> None:
 
 def test_cache_and_model_id(encoder: Encoder) -> None:
     assert get_encoder(Settings()) is encoder
-    assert encoder.model_id == "all-MiniLM-L6-v2"
+    assert get_encoder(Settings(model_dtype=encoder.dtype)) is encoder
+    assert encoder.model_id == embedding_key("all-MiniLM-L6-v2", encoder.dtype)
+    assert Encoder(dtype="float32").model_id == "all-MiniLM-L6-v2"
+
+
+def test_auto_dtype_is_bfloat16_only_with_native_bf16(tmp_path) -> None:
+    native = tmp_path / "native"
+    native.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx512f avx512_bf16 amx_tile\n")
+    emulated = tmp_path / "emulated"
+    emulated.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n")
+    assert cpu_has_native_bf16(native)
+    assert not cpu_has_native_bf16(emulated)
+    assert not cpu_has_native_bf16(tmp_path / "missing")
+    expected = "bfloat16" if cpu_has_native_bf16() else "float32"
+    assert resolve_dtype("auto") == expected
+    assert resolve_dtype("float32") == "float32"
+    assert embedding_key("m", "bfloat16") == "m@bfloat16" and embedding_key("m", "float32") == "m"
 
 
 def test_missing_model_fails_fast_naming_it(tmp_path) -> None:
@@ -60,13 +83,13 @@ def test_missing_model_fails_fast_naming_it(tmp_path) -> None:
         Encoder(dtype="float8")
 
 
-def test_bfloat16_is_close_to_float32(encoder: Encoder) -> None:
+def test_bfloat16_is_close_to_float32() -> None:
     texts = ["The truce fell apart after seven days.", "Markets rallied on Friday."]
     bf16 = Encoder(dtype="bfloat16")
     assert bf16.model_id == "all-MiniLM-L6-v2@bfloat16"
     got = bf16.encode(texts)
     assert got.dtype == np.float32
-    cos = np.sum(got * encoder.encode(texts), axis=1)
+    cos = np.sum(got * Encoder(dtype="float32").encode(texts), axis=1)
     assert np.all(cos > 0.99)
 
 

@@ -113,6 +113,37 @@ def test_clause_without_a_number_or_across_quote_marks_is_not_a_mention() -> Non
     assert all(k != "clause" or "”" not in t for k, t in mentions(text))
 
 
+def test_main_clause_without_framing_and_trailing_circumstance_is_a_mention() -> None:
+    found = mentions(
+        "Under that protocol, a truce came into effect on September 12, but it collapsed "
+        "within a week amid bitter recriminations and a surge of fighting in the civil war."
+    )
+    assert (
+        "clause",
+        "a truce came into effect on September 12, but it collapsed within a week",
+    ) in found
+    found = mentions(
+        "The spokesman did not say more, referring to the truce agreed by the US and Russia on "
+        "9 September which collapsed in less than a week."
+    )
+    assert (
+        "clause",
+        "the truce agreed by the US and Russia on 9 September which collapsed in less than a week",
+    ) in found
+
+
+def test_no_main_clause_when_nothing_worth_cutting_or_the_sentence_quotes() -> None:
+    # No comma: where the opening phrase ends is unknown, so nothing is cut.
+    text = "Under a deal signed in Geneva a truce was declared but it collapsed within a week."
+    assert mentions(text) == [("sentence", text)]
+    # A one-word opener leaves what the whole sentence matches anyway.
+    text = "Meanwhile, the fighting continued across the whole of the city."
+    assert mentions(text) == [("sentence", text)]
+    # Quoted words are quote mentions; a cut would mix them with the reporter's words.
+    text = "In a statement, he said “the talks are over for now,” amid fighting in the north."
+    assert all(k != "clause" for k, _ in mentions(text))
+
+
 def test_mention_ids_are_stable_and_distinct() -> None:
     a = sentence_mentions(
         "s1",
