@@ -182,7 +182,11 @@ CLAIM_MENTIONS = View(
         ("speaker", "Resolved speaker of the sentence."),
         ("cue", "Attribution cue."),
         ("mention_id", "Stable mention id."),
-        ("mention_kind", "sentence, quote or clause (a clause stating a quantity)."),
+        (
+            "mention_kind",
+            "sentence, quote or clause (a clause stating a quantity, or the sentence's main "
+            "clause without its framing).",
+        ),
     ),
     """SELECT cm.claim_id, mn.sentence_id, mn.article_id, a.outlet, a.published_at, mn.text,
               cm.similarity, cm.copy_kind, t.kind AS attribution_kind, t.speaker, t.cue,
