@@ -40,6 +40,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from claims import claimstore, store  # noqa: E402
+from claims.embed import resolve_dtype  # noqa: E402
 from claims.settings import Settings  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -234,8 +235,9 @@ def print_pipeline(
 ) -> None:
     n = len(sentences)
     source = "mrpc" if args.mrpc else "varied seed copies"
+    dtype = resolve_dtype(settings.model_dtype)
     print(
-        f"(a) {n} sentences ({source}); model {settings.model} {settings.model_dtype}, "
+        f"(a) {n} sentences ({source}); model {settings.model} {dtype}, "
         f"batch {settings.embed_batch_size}; load average {load_before:.1f} -> "
         f"{os.getloadavg()[0]:.1f} (2 cores: above ~1 the timings are disturbed)"
     )

@@ -7,15 +7,12 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from claims.errors import SettingsError
-from claims.settings import DEFAULT_MODEL
-
-if TYPE_CHECKING:
-    from claims.settings import Settings
+from claims.settings import DEFAULT_MODEL, Settings
 
 # Nothing may be downloaded at run time: set before sentence-transformers/huggingface_hub import.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -146,8 +143,8 @@ class Encoder:
 
 def get_encoder(settings: Settings | None = None) -> Encoder:
     """Return the process-wide Encoder for the settings' model and dtype (loaded once)."""
-    model = settings.model if settings is not None else DEFAULT_MODEL
-    dtype = resolve_dtype(settings.model_dtype if settings is not None else "float32")
+    settings = settings or Settings()
+    model, dtype = settings.model, resolve_dtype(settings.model_dtype)
     key = (model, dtype)
     with _LOCK:
         if key not in _CACHE:

@@ -42,16 +42,25 @@ _CLAUSE_LEAD = re.compile(
     r"|after|because|as|however|meanwhile|referring to|saying|adding|citing|noting)\b[,\s]*)+",
     re.IGNORECASE,
 )
-# An opening framing phrase: a preposition or time word and up to a dozen words before a comma
-# ("Under that protocol, ...", "On Monday, ..."). Without a comma the phrase's end is unknown.
+# An opening framing phrase: a preposition and up to a dozen words before a comma ("Under that
+# protocol, ...", "On September 12, 2016, ..."). Without a comma the phrase's end is unknown.
+# "At least 300 people, ..." opens with a subject, not a frame.
 _FRAMING = re.compile(
-    r"(?:under|in|on|at|after|before|following|despite|amid|with|without|during|since|by"
-    r"|earlier|later|last|this|meanwhile)\b(?:\s+[^\s,;:]+){0,12}?,\s+",
+    r"(?!at\s+(?:least|most)\b)(?:under|in|on|at|after|before|following|despite|amid|with"
+    r"|without|during|since|by)\b(?:\s+[^\s,;:]+){0,12}?,(?:\s+\d{4},)?\s+",
     re.IGNORECASE,
 )
 _MIN_CUT_WORDS = 3
 # Where the main clause ends: a trailing circumstance or subordinate clause.
-_MAIN_CLAUSE_END = re.compile(rf",?\s+(?=amid\b)|,\s+(?=(?:{_SUBORDINATE})\b)", re.IGNORECASE)
+_MAIN_CLAUSE_END = re.compile(
+    rf",?\s+(?=amid(?:st)?\b)|,\s+(?=(?:{_SUBORDINATE})\b)", re.IGNORECASE
+)
+# What a main clause does not start with: a connector, or a participle continuing a phrase
+# ("Last year's figures, released on Monday, ...": the comma was not the end of a frame).
+_NOT_A_CLAUSE_START = re.compile(rf"(?:{_SUBORDINATE}|and|but|or)\b|[a-z]+(?:ed|ing)\b")
+# After a break, a comma and a lower-case word that is not a connector: the break opened an
+# inserted clause ("The head of the agency, who visited the camp, warned ..."), not a tail.
+_INSERT_CLOSES = re.compile(rf",\s+(?!(?:{_SUBORDINATE}|and|but|or)\b)[a-z]")
 _NUMBER_WORDS = (
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|twenty"
     r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?"
@@ -200,14 +209,22 @@ def main_clause_span(text: str) -> tuple[int, int] | None:
     if _QUOTE_MARK.search(text):
         return None
     framing = _FRAMING.match(text)
-    start = framing.end() if framing else 0
-    tail = _MAIN_CLAUSE_END.search(text, start)
-    end = tail.start() if tail else len(text)
-    start, end = trim_span(text, start, end)
+    start = framing.end() if framing and not _NOT_A_CLAUSE_START.match(text, framing.end()) else 0
+    start, end = trim_span(text, start, _main_clause_end(text, start))
     # A cut of a word or two ("Meanwhile, ...") leaves what the whole sentence already matches.
-    if count_words(text) - count_words(text[start:end]) < _MIN_CUT_WORDS:
+    if start >= end or count_words(text) - count_words(text[start:end]) < _MIN_CUT_WORDS:
         return None
     return start, end
+
+
+def _main_clause_end(text: str, start: int) -> int:
+    """Return where the main clause starting at `start` ends: the first break that opens a
+    trailing clause rather than an inserted one, else the end of the sentence."""
+    for tail in _MAIN_CLAUSE_END.finditer(text, start):
+        closing = _INSERT_CLOSES.search(text, tail.end())
+        if closing is None:
+            return tail.start()
+    return len(text)
 
 
 def quantity_clause_spans(text: str) -> list[tuple[int, int]]:

@@ -156,8 +156,11 @@ def settings_from(overrides: dict[str, Any] | None, db: str, out: str) -> Settin
 def plan(paths: list[str], db: str) -> dict[str, Any]:
     """Return the new files under `paths` (judged by the published snapshot) and pending work."""
     pending, files = inbox.has_work(Path(db), [Path(p) for p in paths])
-    log.info("%d new file(s); pending work from an earlier run: %s",
-             len(files), publish.has_pending_work(db))
+    log.info(
+        "%d new file(s); pending work from an earlier run: %s",
+        len(files),
+        publish.has_pending_work(db),
+    )
     return {"files": [str(f) for f in files], "pending": pending}
 
 
@@ -198,8 +201,13 @@ def ingest(db: str, files: list[str], settings: dict[str, Any]) -> dict[str, Any
     w = writer_for(db)
     conf = Settings(**settings)
     paths = [Path(f) for f in files]
-    counts = ingest_stage(w.con, paths, w.run_id, conf,
-                          progress=lambda done, total: report_progress("ingest", done, total))
+    counts = ingest_stage(
+        w.con,
+        paths,
+        w.run_id,
+        conf,
+        progress=lambda done, total: report_progress("ingest", done, total),
+    )
     counts["files_remembered_rejected"] = inbox.remember_rejected(w.con, paths, w.run_id)
     counts.pop("article_ids_new", None)  # ids stay in the store; the summary stays small
     return counts
@@ -307,14 +315,21 @@ def embed_on_dask(db: str, settings: dict[str, Any], address: str) -> dict[str, 
     texts, hashes = pending["texts"], pending["hashes"]
     if not texts:
         return {"texts_embedded": 0}
+    # Workers get the dtype resolved here: `auto` read on another CPU could differ from the key
+    # the vectors are stored under.
+    from claims.embed import resolve_dtype
+
+    worker_settings = {**settings, "model_dtype": resolve_dtype(Settings(**settings).model_dtype)}
     with DaskTaskRunner(address=address) as runner:
         futures = [
-            runner.submit(encode_batch, {"texts": texts[a:b], "settings": settings})
+            runner.submit(encode_batch, {"texts": texts[a:b], "settings": worker_settings})
             for a, b in batches(len(texts))
         ]
         vectors = [future.result() for future in futures]
-    return {"texts_embedded": store_vectors(db, pending["model"], hashes, vectors),
-            "embed_batches": len(futures)}
+    return {
+        "texts_embedded": store_vectors(db, pending["model"], hashes, vectors),
+        "embed_batches": len(futures),
+    }
 
 
 def run_stages(db: str, files: list[str], conf: dict[str, Any], dask: str | None) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from claims.ids import text_hash
 from claims.mentions import (
     count_words,
+    main_clause_span,
     mention_id,
     quoted_spans,
     sentence_mentions,
@@ -105,7 +106,7 @@ def test_quantity_clause_is_a_mention() -> None:
     assert not any(t.startswith("including") or t.startswith("100,000") for _, t in found)
 
 
-def test_clause_without_a_number_or_across_quote_marks_is_not_a_mention() -> None:
+def test_short_main_clause_or_one_across_quote_marks_is_not_a_mention() -> None:
     assert [k for k, _ in mentions("The talks ended, which surprised the diplomats there.")] == [
         "sentence"
     ]
@@ -142,6 +143,27 @@ def test_no_main_clause_when_nothing_worth_cutting_or_the_sentence_quotes() -> N
     # Quoted words are quote mentions; a cut would mix them with the reporter's words.
     text = "In a statement, he said “the talks are over for now,” amid fighting in the north."
     assert all(k != "clause" for k, _ in mentions(text))
+
+
+def test_main_clause_is_not_cut_at_an_inserted_clause_or_a_false_frame() -> None:
+    for text in [
+        # an inserted clause closes with a comma and the sentence goes on
+        "The head of the UN refugee agency, who visited the camp on Tuesday, warned that aid "
+        "was running out.",
+        # a subject, not a frame, before the first comma
+        "At least 300 people, including 40 children, were killed in the strikes, officials said.",
+        "Last year's figures, released on Monday by the statistics office, showed inflation up.",
+        "Under pressure from donors, who have threatened to cut funding, the government agreed "
+        "to hold new elections.",
+    ]:
+        assert main_clause_span(text) is None, text
+    text = "On September 12, 2016, a truce brokered by the United States came into effect in Syria."
+    start, end = main_clause_span(text) or (0, 0)
+    assert text[start:end] == "a truce brokered by the United States came into effect in Syria"
+    text = "The minister resigned on Friday amidst a growing scandal over party funding."
+    start, end = main_clause_span(text) or (0, 0)
+    assert text[start:end] == "The minister resigned on Friday"
+    assert main_clause_span("On Monday, ,,, amid") is None
 
 
 def test_mention_ids_are_stable_and_distinct() -> None:
