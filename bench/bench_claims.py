@@ -445,7 +445,8 @@ def time_add(
 ) -> list[tuple[float, float]]:
     """Return (embed seconds, cluster seconds) for adding n_new new sentences, per repeat.
 
-    Each repeat adds different texts. The first run also builds the vector mirror beside the
+    Each repeat adds different texts. The first run also builds the vector mirror (and, on a
+    store of `index_min_rows` or more, the approximate index) beside the
     database (once per store), so it is reported but not used for the ratios.
     """
     settings = Settings(db=path)
@@ -489,7 +490,8 @@ def bench_store(args: argparse.Namespace, work: Path) -> None:
         shown = ", ".join(f"{m:.2f}+{o:.2f}+{c:.2f}" for m, o, c in runs)
         print(
             f"(b) store of {n:>9,} mentions (built in {built:.1f}s): adding {args.new} sentences, "
-            f"model+embed I/O+cluster seconds per run: {shown} (first run builds the mirror)",
+            f"model+embed I/O+cluster seconds per run: {shown} "
+            "(first run builds the mirror and index)",
             flush=True,
         )
         for f in path.parent.glob(path.name + "*"):

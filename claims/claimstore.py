@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from . import cluster
+from .annindex import load_index
 from .claiminfo import frame, refresh_claims
 from .cluster import Edge, Item, PairScorer
 from .embed import embedding_key
@@ -244,7 +245,10 @@ def _edges(
     """
     texts = sorted({it.text_hash for it in items})
     queries = vectors.matrix[vectors.rows_of(texts)]
-    pairs = cluster.search(queries, vectors.matrix, vectors.bf16, k=TOP_K, floor=CANDIDATE_FLOOR)
+    index = load_index(vectors.stem, vectors.matrix, vectors.hashes, settings.index_min_rows)
+    pairs = cluster.search(
+        queries, vectors.matrix, vectors.bf16, k=TOP_K, floor=CANDIDATE_FLOOR, index=index
+    )
     found = vectors.hashes[pairs.target]
     carriers = _carriers(con, found.tolist())
     text_of = {it.text_hash: it.text for it in items}

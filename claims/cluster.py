@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -147,10 +147,40 @@ def coarse_pairs(
     return top_k_pairs(Pairs(r[keep], c[keep], exact[keep]), k)
 
 
-def search(
-    queries: np.ndarray, matrix: np.ndarray, bf16_bits: np.ndarray | None, *, k: int, floor: float
+# Candidates asked of the approximate index per query, as a multiple of k: its 8-bit scores
+# rank roughly, and the exact cosines pick the k best among them.
+INDEX_CANDIDATES = 4
+
+
+def indexed_pairs(
+    queries: np.ndarray, matrix: np.ndarray, index: Any, *, k: int, floor: float
 ) -> Pairs:
-    """Return each query's top-k neighbours >= floor, in bfloat16 when the store is large."""
+    """Return each query's top-k neighbours >= floor among the candidates an approximate index
+    (`claims.annindex`) proposes, with cosines recomputed exactly from `matrix`."""
+    if len(queries) == 0 or len(matrix) == 0:
+        return Pairs.empty()
+    _, found = index.search(np.ascontiguousarray(queries, dtype=np.float32), k * INDEX_CANDIDATES)
+    rows = np.repeat(np.arange(len(queries), dtype=np.int64), found.shape[1])
+    cols = found.ravel().astype(np.int64)
+    rows, cols = rows[cols >= 0], cols[cols >= 0]
+    exact = np.einsum("ij,ij->i", queries[rows], matrix[cols]).astype(np.float32)
+    keep = exact >= floor
+    return top_k_pairs(Pairs(rows[keep], cols[keep], exact[keep]), k)
+
+
+def search(
+    queries: np.ndarray,
+    matrix: np.ndarray,
+    bf16_bits: np.ndarray | None,
+    *,
+    k: int,
+    floor: float,
+    index: Any = None,
+) -> Pairs:
+    """Return each query's top-k neighbours >= floor: through the approximate index when one is
+    given (large stores), else by brute force, in bfloat16 when the store is large."""
+    if index is not None:
+        return indexed_pairs(queries, matrix, index, k=k, floor=floor)
     if bf16_bits is not None and len(matrix) >= BF16_MIN_ROWS:
         try:
             return coarse_pairs(queries, matrix, bf16_bits, k=k, floor=floor)

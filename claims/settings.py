@@ -64,6 +64,14 @@ class Settings(BaseSettings):
             "operating point that `claimtrack eval pairs` measures. Higher merges less."
         ),
     )
+    index_min_rows: int = Field(
+        200_000,
+        description=(
+            "Stores with at least this many vectors find candidates through an approximate "
+            "faiss IVF index kept beside the database (exact cosines still decide); smaller "
+            "ones by exact brute force. 0 means never."
+        ),
+    )
     dask_address: str | None = Field(
         None, description="Dask scheduler address; embedding tasks then run on that cluster."
     )

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .annindex import remove_index
 from .ids import digest
 from .store import Connection
 
@@ -47,6 +48,7 @@ class Vectors:
     matrix: np.ndarray
     bf16: np.ndarray | None = None
     recent: int = 0
+    stem: Path | None = None  # the mirror files' common prefix (None: in-memory database)
     _index: dict[str, int] | None = None
 
     def rows_of(self, hashes: Any) -> np.ndarray:
@@ -95,6 +97,7 @@ def load_vectors(con: Connection, model: str) -> Vectors:
         log.warning("vector mirror %s disagrees with the table: rebuilding it", stem)
         _remove(stem)
         vectors = _sync(con, model, stem, _empty_meta(), [])
+    vectors.stem = stem
     return vectors
 
 
@@ -245,3 +248,4 @@ def _read(stem: Path, meta: dict[str, Any], hashes: list[str], recent: int) -> V
 def _remove(stem: Path) -> None:
     for path in _paths(stem):
         path.unlink(missing_ok=True)
+    remove_index(stem)  # its rows are the mirror's rows
