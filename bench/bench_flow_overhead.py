@@ -37,8 +37,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-PLACES = ["the northern district", "the harbour", "the old town", "the valley", "the airport",
-          "the river port", "the eastern suburbs", "the market square", "the university"]
+PLACES = [
+    "the northern district",
+    "the harbour",
+    "the old town",
+    "the valley",
+    "the airport",
+    "the river port",
+    "the eastern suburbs",
+    "the market square",
+    "the university",
+]
 
 
 def seed_sentences() -> list[str]:
@@ -64,8 +73,10 @@ def synthesise(folder: Path, n: int, sentences: int = 20, seed: int = 7) -> list
     paths = []
     for i in range(n):
         body = " ".join(vary(s, rng) for s in rng.sample(pool, min(sentences, len(pool))))
-        text = (f"---\noutlet: Outlet {i % 25}\ntitle: Story {i}\n"
-                f"published_at: 2026-10-{1 + i % 28:02d}\n---\n{body}\n")
+        text = (
+            f"---\noutlet: Outlet {i % 25}\ntitle: Story {i}\n"
+            f"published_at: 2026-10-{1 + i % 28:02d}\n---\n{body}\n"
+        )
         path = folder / f"article_{i:05d}.md"
         path.write_text(text, encoding="utf-8")
         paths.append(path)
@@ -87,8 +98,13 @@ def timed_cli(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     shared with other work, wall time carries their noise; CPU time shows the overhead itself.
     """
     started, cpu = time.perf_counter(), children_cpu()
-    done = subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - started
     CPU_SECONDS.append(children_cpu() - cpu)
     if done.returncode != 0:
@@ -99,8 +115,12 @@ def timed_cli(args: list[str], env: dict[str, str]) -> tuple[float, str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench flow_overhead")
     parser.add_argument("--articles-n", type=int, default=1000)
-    parser.add_argument("--sentences", type=int, default=20,
-                        help="sentences per synthetic article (news articles have 20-30)")
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        default=20,
+        help="sentences per synthetic article (news articles have 20-30)",
+    )
     parser.add_argument("--articles", type=Path, help="use these article files instead")
     parser.add_argument("--repeat", type=int, default=1, help="pairs of runs to time")
     parser.add_argument("--keep", type=Path, help="work here and keep the files")
@@ -129,10 +149,26 @@ def main(argv: list[str] | None = None) -> None:
 
 def one_pair(work: Path, articles: Path, env: dict[str, str]) -> float:
     """Time direct, flow and nothing-new runs into fresh stores; print and return the ratio."""
-    direct_s, _ = timed_cli(["run", "--direct", str(articles), "--db",
-                             str(work / "direct.duckdb"), "--out", str(work / "direct-site")], env)
-    flow_args = ["run", str(articles), "--db", str(work / "flow.duckdb"),
-                 "--out", str(work / "flow-site")]
+    direct_s, _ = timed_cli(
+        [
+            "run",
+            "--direct",
+            str(articles),
+            "--db",
+            str(work / "direct.duckdb"),
+            "--out",
+            str(work / "direct-site"),
+        ],
+        env,
+    )
+    flow_args = [
+        "run",
+        str(articles),
+        "--db",
+        str(work / "flow.duckdb"),
+        "--out",
+        str(work / "flow-site"),
+    ]
     flow_s, out = timed_cli(flow_args, env)
     direct_cpu, flow_cpu = CPU_SECONDS[-2:]
     idle_s, idle_out = timed_cli(flow_args, env)
@@ -140,11 +176,15 @@ def one_pair(work: Path, articles: Path, env: dict[str, str]) -> float:
         print(f"warning: the second run was not a nothing-new run:\n{idle_out}")
     embedded = re.search(r"texts embedded: (\d+)", out)
     print(f"direct (no Prefect):   {direct_s:7.2f} s wall {direct_cpu:7.2f} s CPU")
-    print(f"flow (Prefect tasks):  {flow_s:7.2f} s wall {flow_cpu:7.2f} s CPU   "
-          f"({embedded.group(1) if embedded else '?'} texts embedded)")
+    print(
+        f"flow (Prefect tasks):  {flow_s:7.2f} s wall {flow_cpu:7.2f} s CPU   "
+        f"({embedded.group(1) if embedded else '?'} texts embedded)"
+    )
     cpu_ratio = flow_cpu / direct_cpu
-    print(f"flow / direct:         {flow_s / direct_s:7.3f} x wall {cpu_ratio:5.3f} x CPU"
-          "   (target <= 1.05)")
+    print(
+        f"flow / direct:         {flow_s / direct_s:7.3f} x wall {cpu_ratio:5.3f} x CPU"
+        "   (target <= 1.05)"
+    )
     print(f"nothing-new flow run:  {idle_s:7.2f} s")
     return flow_s / direct_s
 
@@ -158,8 +198,9 @@ pipeline(paths=[sys.argv[1]], db=sys.argv[2], out=sys.argv[3])
 
 def timed_python(code: str, args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 
@@ -175,11 +216,14 @@ def startup_comparison(work: Path) -> None:
                 seconds = timed_python(PLAIN_FLOW, [str(SEEDS), str(db), str(out)], env)
             else:
                 extra = ["--direct"] if name == "direct" else []
-                seconds, _ = timed_cli(["run", *extra, str(SEEDS), "--db", str(db),
-                                        "--out", str(out)], env)
+                seconds, _ = timed_cli(
+                    ["run", *extra, str(SEEDS), "--db", str(db), "--out", str(out)], env
+                )
             print(f"{name:>7}: {seconds:6.2f} s")
-        seconds, _ = timed_cli(["run", str(SEEDS), "--db", str(work / "run.duckdb"),
-                                "--out", str(work / "run-site")], env)
+        seconds, _ = timed_cli(
+            ["run", str(SEEDS), "--db", str(work / "run.duckdb"), "--out", str(work / "run-site")],
+            env,
+        )
         print(f"nothing new (`claimtrack run` again, no flow started): {seconds:6.2f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -114,9 +114,21 @@ class TemporaryServer:
         else:  # what `prefect server start --background` sets
             env.update(PREFECT__SERVER_FINAL="1", PREFECT_UI_API_URL=self.api_url)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory",
-             "prefect.server.api.server:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
             env=env,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # a Ctrl-C in the terminal reaches us, not the server first
@@ -311,8 +323,12 @@ def _run_flow(
     updates = {PREFECT_API_URL: server.api_url} if server is not None else {}
     t = time.perf_counter()
     try:
-        with temporary_settings(updates=updates), drained(server), \
-                progress_display(progress) as callback, progress_hook(callback):
+        with (
+            temporary_settings(updates=updates),
+            drained(server),
+            progress_display(progress) as callback,
+            progress_hook(callback),
+        ):
             summary = pipeline(
                 paths=[str(p) for p in paths],
                 db=str(db),

@@ -151,6 +151,7 @@ def serve_inbox(
             deployment = inbox_deployment(
                 inbox, db, out, interval, cron, feeds, settings, dask_address
             )
-            log.info("serving %s: inbox %s, database %s, report %s", DEPLOYMENT_NAME, inbox, db,
-                     out)
+            log.info(
+                "serving %s: inbox %s, database %s, report %s", DEPLOYMENT_NAME, inbox, db, out
+            )
             serve(deployment, limit=1)

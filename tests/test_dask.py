@@ -40,11 +40,19 @@ def test_dask_path_gives_the_same_database(claims_db, tmp_path):  # type: ignore
     from flows.runner import run_pipeline
 
     db, out = tmp_path / "claims.duckdb", tmp_path / "report"
-    with prefect_test_harness(server_startup_timeout=120), LocalCluster(
-        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-    ) as cluster:
-        summary = run_pipeline([SEEDS_DIR], db, out, Settings(db=db, report_dir=out),
-                               dask_address=cluster.scheduler_address)
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+    ):
+        summary = run_pipeline(
+            [SEEDS_DIR],
+            db,
+            out,
+            Settings(db=db, report_dir=out),
+            dask_address=cluster.scheduler_address,
+        )
         with Client(cluster) as client:
             loaded = client.run(lambda: "claims.embed" in sys.modules)
     assert summary["embed_batches"] > 1 and summary["texts_embedded"] > 0

@@ -49,9 +49,7 @@ class FixtureHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(FixtureHandler, directory=str(FIXTURES))
-    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(FixtureHandler, directory=str(FIXTURES)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -98,8 +96,9 @@ def test_items_already_fetched_are_not_fetched_again(base, tmp_path):  # type: i
 
 def test_timeouts_are_transient_and_bad_feeds_terminal(base, tmp_path):  # type: ignore[no-untyped-def]
     inbox = tmp_path / "inbox"
-    summary = fetch_feeds_into([f"{base}/slow.xml", f"{base}/broken.xml", f"{base}/atom.xml"],
-                               inbox, timeout=0.5)
+    summary = fetch_feeds_into(
+        [f"{base}/slow.xml", f"{base}/broken.xml", f"{base}/atom.xml"], inbox, timeout=0.5
+    )
     assert summary.items_new == 1  # the good feed still went through
     assert [u for u, _ in summary.transient] == [f"{base}/slow/page.html"]
     assert [u for u, _ in summary.errors] == [f"{base}/broken.xml"]

@@ -78,7 +78,7 @@ def test_flow_runs_every_stage_as_a_task_and_records_the_flow_run(first_run):  #
     assert summary["texts_embedded"] > 0 and summary["new_claims"] > 0
     assert (out / "index.html").exists()
     con = store.connect(db, read_only=True)
-    (flow_run_id, status, articles_new), = con.execute(
+    ((flow_run_id, status, articles_new),) = con.execute(
         "SELECT flow_run_id, status, articles_new FROM runs"
     ).fetchall()
     con.close()
@@ -96,8 +96,16 @@ def test_flow_runs_every_stage_as_a_task_and_records_the_flow_run(first_run):  #
     # The library's own log lines (through `logging`) are in the run's logs in the UI.
     assert any(m.startswith("ingest: 5 new") for m in messages), messages
     names = {t.name.rsplit("-", 1)[0] for t in task_runs}
-    assert {"plan", "open-store", "ingest", "attribute", "embed", "cluster", "publish",
-            "report"} <= names
+    assert {
+        "plan",
+        "open-store",
+        "ingest",
+        "attribute",
+        "embed",
+        "cluster",
+        "publish",
+        "report",
+    } <= names
     # One task per stage per batch, never per article or sentence.
     assert len(task_runs) == len(names)
 

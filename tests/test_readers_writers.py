@@ -187,11 +187,17 @@ def test_readers_are_not_blocked_and_never_see_a_partial_run(tmp_path, scripts, 
 def test_a_second_writer_waits_or_gives_up_with_a_transient_error(tmp_path):  # type: ignore[no-untyped-def]
     db = tmp_path / "claims.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from claims import publish\n"
-         "with publish.write_lock(Path(sys.argv[1])):\n"
-         "    print('locked', flush=True); time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from claims import publish\n"
+            "with publish.write_lock(Path(sys.argv[1])):\n"
+            "    print('locked', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == b"locked"
@@ -231,8 +237,11 @@ def test_runs_killed_midway_are_completed_by_the_next_without_duplicates(
     con = store.connect(db, read_only=True)
     runs = con.execute("SELECT command, status FROM runs ORDER BY started_at").fetchall()
     con.close()
-    assert runs == [("writer ingest", "interrupted"), ("writer embed", "interrupted"),
-                    ("in-process", "completed")]
+    assert runs == [
+        ("writer ingest", "interrupted"),
+        ("writer embed", "interrupted"),
+        ("in-process", "completed"),
+    ]
 
 
 def test_publish_replaces_the_snapshot_atomically_and_drops_a_stale_wal(tmp_path):  # type: ignore[no-untyped-def]

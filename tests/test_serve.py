@@ -45,15 +45,21 @@ def test_parse_interval():  # type: ignore[no-untyped-def]
 
 
 def test_deployment_runs_one_at_a_time_over_the_inbox(tmp_path):  # type: ignore[no-untyped-def]
-    deployment = inbox_deployment(tmp_path / "in", tmp_path / "c.duckdb", tmp_path / "site",
-                                  interval="10m", feeds=["http://127.0.0.1:9/feed.xml"])
+    deployment = inbox_deployment(
+        tmp_path / "in",
+        tmp_path / "c.duckdb",
+        tmp_path / "site",
+        interval="10m",
+        feeds=["http://127.0.0.1:9/feed.xml"],
+    )
     assert deployment.concurrency_limit == 1
     assert deployment.entrypoint == "flows.pipeline.pipeline"
     params = deployment.parameters
     assert params["paths"] == [str((tmp_path / "in").resolve())]
     assert params["command"] == "claimtrack serve" and params["feeds"]
-    assert params == deployment_parameters(tmp_path / "in", tmp_path / "c.duckdb",
-                                           tmp_path / "site", ["http://127.0.0.1:9/feed.xml"])
+    assert params == deployment_parameters(
+        tmp_path / "in", tmp_path / "c.duckdb", tmp_path / "site", ["http://127.0.0.1:9/feed.xml"]
+    )
 
 
 class Lines:
@@ -98,9 +104,25 @@ def test_served_deployment_picks_up_a_dropped_file(tmp_path):  # type: ignore[no
         PYTHONPATH=str(ROOT),
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--inbox", str(inbox), "--db", str(db),
-         "--out", str(out), "--interval", "3s"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "serve",
+            "--inbox",
+            str(inbox),
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+            "--interval",
+            "3s",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     lines = Lines(proc)
