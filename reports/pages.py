@@ -54,6 +54,7 @@ class Attribution:
     cue: str | None
     via: str | None
     uncertain: bool
+    heading: str = "Attribution"
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,9 @@ def attribution(m: MentionRow) -> Attribution:
         cue=m.cue,
         via=m.via,
         uncertain=bool(m.uncertain),
+        # A clause may be the reporter's words inside a quoting sentence ("…," Kirby said,
+        # referring to the truce agreed on 9 September): its attribution is the sentence's.
+        heading="Sentence attribution" if m.mention_kind == "clause" else "Attribution",
     )
 
 

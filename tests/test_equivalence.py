@@ -16,7 +16,7 @@ from claims.equivalence import (
 )
 from claims.errors import SettingsError
 from claims.evaluation import calibrate
-from claims.pairfeatures import FEATURES, analyse, pair_features, with_interactions
+from claims.pairfeatures import FEATURES, analyse, pair_features, pair_row, with_interactions
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pairs_mrpc.tsv"
 
@@ -129,6 +129,15 @@ def test_higher_cosine_scores_higher(scorer: EquivalenceScorer) -> None:
     a, b = "The bridge will stay closed until Friday.", "The bridge remains shut until Friday."
     scores = scorer.score([a] * 3, [b] * 3, np.array([0.5, 0.7, 0.9]))
     assert scores[0] < scores[1] < scores[2]
+
+
+def test_pair_features_are_symmetric_and_computed_once_per_text_pair() -> None:
+    a = "Roughly 275,000 civilians are trapped in eastern Aleppo, the UN said."
+    b = "The UN says a quarter-of-a-million civilians are trapped in Aleppo."
+    got = pair_features([a, b, a], [b, a, b], np.array([0.61, 0.62, 0.63]))
+    one_by_one = [pair_row(analyse(x), analyse(y), c) for x, y, c in [(a, b, 0.61), (b, a, 0.62)]]
+    np.testing.assert_array_equal(got[:2], np.array(one_by_one))
+    assert got[:, FEATURES.index("cosine")].tolist() == [0.61, 0.62, 0.63]
 
 
 def test_fit_logistic_recovers_a_known_model() -> None:

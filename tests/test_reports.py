@@ -306,3 +306,13 @@ def test_renders_the_seeds_pipeline_store(claims_db: Path, tmp_path: Path) -> No
         flags = html.split('id="flags"')[1].split('id="mentions"')[0]
         assert len(set(re.findall(r'<mark class="num">([^<]+)</mark>', flags))) >= 2
     assert "John Kirby (" in summary.index_path.read_text()
+    # A clause's attribution is its sentence's, and the page says so.
+    con = store.connect(claims_db, read_only=True)
+    try:
+        clause_claim = con.execute(
+            "SELECT claim_id FROM claim_mentions WHERE mention_kind = 'clause' LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    html = (tmp_path / "site" / f"claims/{markup.file_stem(clause_claim)}.html").read_text()
+    assert "<dt>Sentence attribution</dt>" in html
