@@ -1,12 +1,14 @@
 """A numpy mirror of `store.embeddings` for one model, kept in files beside the database.
 
 Reading a million FLOAT[] vectors out of DuckDB costs seconds (list decoding), on every run. The
-writer's database file gets three companions instead:
+writer's database file gets four companions instead:
 
     <db>.vectors-<model digest>.f32     raw float32 rows, appended
     <db>.vectors-<model digest>.bf16    the same rows as bfloat16 bits (for the fast search)
     <db>.vectors-<model digest>.hashes  one text hash per line, same order
     <db>.vectors-<model digest>.json    rows, dimension, newest created_at mirrored
+
+(and on large stores the approximate index over these rows, claims/annindex.py).
 
 Each load fetches only the rows created since the last one (a created_at range scan touches the
 newest row groups only) and checks a sample of mirrored hashes against the database; any mismatch
