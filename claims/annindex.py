@@ -12,10 +12,11 @@ is a neighbour filed in a list it did not probe.
 Like the mirror, the index is a cache in files beside the database:
 
     <db>.vectors-<model digest>.ivf        the faiss index: mirror rows 0..ntotal-1, in order
-    <db>.vectors-<model digest>.ivf.json   rows covered, and the first and last covered hashes
+    <db>.vectors-<model digest>.ivf.json   rows covered and trained on, first and last hashes
 
 New mirror rows are added on load; an index that no longer matches the mirror (rebuilt mirror,
-other model) is rebuilt. Deleting the files is always safe.
+other model) is rebuilt, and so is one trained on less than a quarter of the current rows.
+Deleting the files is always safe.
 """
 
 from __future__ import annotations
@@ -30,12 +31,19 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-# Lists scanned per query: 32 of 4,096 at a million rows (0.8 % of the store). Measured on 44,805
-# real news sentences (PolNeAR, ECB+, MRPC; 1,024 lists, 3,000 queries): 94 % of the exact top-5
-# neighbours at cosine >= 0.5 are found, 99.3 % of those at cosine >= 0.7 (where merges happen).
+# Lists scanned per query: 32 of 4,096 in an index built at a million rows (0.8 % of the store).
+# Measured on 44,805 real news sentences (PolNeAR, ECB+, MRPC; 1,024 lists, 3,000 queries): 94 %
+# of the exact top-5 neighbours at cosine >= 0.5 are found, 99.3 % of those at cosine >= 0.7
+# (where merges happen). Recall with more lists (larger stores) is not measured.
 NPROBE = 32
 # Training sample per list (faiss asks for at least 39).
 TRAIN_PER_LIST = 40
+# Below this many rows an index is not built (too few points to place its lists; brute force is
+# cheap there anyway), whatever `index_min_rows` says.
+MIN_TRAIN_ROWS = 1000
+# An index trained on n rows is rebuilt once the store holds this many times n: its lists were
+# placed for the older, smaller store (fewer lists than 4 sqrt(n), centroids of old news).
+RETRAIN_GROWTH = 4
 ADD_BLOCK = 100_000
 
 
@@ -66,10 +74,10 @@ def load_index(
 ) -> Any | None:
     """Return an IVF index covering every row of `matrix`, or None to search by brute force.
 
-    None when the store has fewer than `min_rows` vectors, has no files (in-memory database),
-    or faiss is not installed.
+    None when the store has fewer than `min_rows` (or `MIN_TRAIN_ROWS`) vectors, has no files
+    (in-memory database), or faiss is not installed.
     """
-    if stem is None or min_rows <= 0 or len(matrix) < min_rows:
+    if stem is None or min_rows <= 0 or len(matrix) < max(min_rows, MIN_TRAIN_ROWS):
         return None
     try:
         import faiss
@@ -77,37 +85,38 @@ def load_index(
         log.warning("faiss is not installed: searching %d vectors by brute force", len(matrix))
         return None
     index_file, meta_file = index_paths(stem)
-    index = _read(faiss, index_file, meta_file, matrix, hashes)
-    if index is None:
-        index = _trained(faiss, matrix)
+    index, trained_rows = _read(faiss, index_file, meta_file, matrix, hashes)
+    if index is None or len(matrix) >= RETRAIN_GROWTH * trained_rows:
+        index, trained_rows = _trained(faiss, matrix), len(matrix)
     covered = index.ntotal
     for start in range(covered, len(matrix), ADD_BLOCK):
         index.add(np.ascontiguousarray(matrix[start : start + ADD_BLOCK], dtype=np.float32))
     if index.ntotal != covered:
-        _write(faiss, index, index_file, meta_file, hashes)
+        _write(faiss, index, index_file, meta_file, hashes, trained_rows)
     index.nprobe = NPROBE
     return index
 
 
 def _read(
     faiss: Any, index_file: Path, meta_file: Path, matrix: np.ndarray, hashes: np.ndarray
-) -> Any | None:
-    """Return the stored index if it still describes the mirror's first rows, else None."""
+) -> tuple[Any | None, int]:
+    """Return (the stored index, rows it was trained on) if it still describes the mirror's first
+    rows, else (None, 0)."""
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        rows = int(meta["rows"])
+        rows, trained = int(meta["rows"]), int(meta["trained_rows"])
         if (
             not 0 < rows <= len(hashes)
             or meta["first"] != hashes[0]
-            or (meta["last"] != hashes[rows - 1])
+            or meta["last"] != hashes[rows - 1]
         ):
-            return None
+            return None, 0
         index = faiss.read_index(str(index_file))
     except (OSError, ValueError, KeyError, RuntimeError):
-        return None
+        return None, 0
     if index.d != matrix.shape[1] or index.ntotal != rows:
-        return None
-    return index
+        return None, 0
+    return index, trained
 
 
 def _trained(faiss: Any, matrix: np.ndarray) -> Any:
@@ -122,13 +131,26 @@ def _trained(faiss: Any, matrix: np.ndarray) -> Any:
     return index
 
 
-def _write(faiss: Any, index: Any, index_file: Path, meta_file: Path, hashes: np.ndarray) -> None:
-    """Write the index and then its metadata, each by atomic rename."""
+def _write(
+    faiss: Any,
+    index: Any,
+    index_file: Path,
+    meta_file: Path,
+    hashes: np.ndarray,
+    trained_rows: int,
+) -> None:
+    """Write the index and then its metadata, each by atomic rename (a crash in between leaves
+    a count mismatch, and the index is rebuilt)."""
     tmp = index_file.with_name(index_file.name + ".tmp")
     faiss.write_index(index, str(tmp))
     os.replace(tmp, index_file)
     rows = int(index.ntotal)
-    meta = {"rows": rows, "first": str(hashes[0]), "last": str(hashes[rows - 1])}
+    meta = {
+        "rows": rows,
+        "trained_rows": trained_rows,
+        "first": str(hashes[0]),
+        "last": str(hashes[rows - 1]),
+    }
     tmp = meta_file.with_name(meta_file.name + ".tmp")
     tmp.write_text(json.dumps(meta), encoding="utf-8")
     os.replace(tmp, meta_file)

@@ -153,19 +153,35 @@ INDEX_CANDIDATES = 4
 
 
 def indexed_pairs(
-    queries: np.ndarray, matrix: np.ndarray, index: Any, *, k: int, floor: float
+    queries: np.ndarray, matrix: np.ndarray, index: Any, *, k: int, floor: float, block: int = 4096
 ) -> Pairs:
     """Return each query's top-k neighbours >= floor among the candidates an approximate index
     (`claims.annindex`) proposes, with cosines recomputed exactly from `matrix`."""
     if len(queries) == 0 or len(matrix) == 0:
         return Pairs.empty()
-    _, found = index.search(np.ascontiguousarray(queries, dtype=np.float32), k * INDEX_CANDIDATES)
-    rows = np.repeat(np.arange(len(queries), dtype=np.int64), found.shape[1])
+    found = [
+        _indexed_block(queries, q0, matrix, index, k, floor, block)
+        for q0 in range(0, len(queries), block)
+    ]
+    merged = Pairs(*(np.concatenate([getattr(p, f) for p in found]) for f in Pairs.FIELDS))
+    return top_k_pairs(merged, k)
+
+
+def _indexed_block(
+    queries: np.ndarray, q0: int, matrix: np.ndarray, index: Any, k: int, floor: float, block: int
+) -> Pairs:
+    """Return the candidate pairs >= floor of one block of queries (memory stays bounded when
+    `recluster` asks with every stored text)."""
+    part = np.ascontiguousarray(queries[q0 : q0 + block], dtype=np.float32)
+    _, found = index.search(part, k * INDEX_CANDIDATES)
+    rows = np.repeat(np.arange(len(part), dtype=np.int64), found.shape[1])
     cols = found.ravel().astype(np.int64)
     rows, cols = rows[cols >= 0], cols[cols >= 0]
-    exact = np.einsum("ij,ij->i", queries[rows], matrix[cols]).astype(np.float32)
+    order = np.argsort(cols, kind="stable")  # read the memory-mapped rows in file order
+    rows, cols = rows[order], cols[order]
+    exact = np.einsum("ij,ij->i", part[rows], matrix[cols]).astype(np.float32)
     keep = exact >= floor
-    return top_k_pairs(Pairs(rows[keep], cols[keep], exact[keep]), k)
+    return Pairs(rows[keep] + q0, cols[keep], exact[keep])
 
 
 def search(

@@ -248,6 +248,6 @@ def _read(stem: Path, meta: dict[str, Any], hashes: list[str], recent: int) -> V
 
 
 def _remove(stem: Path) -> None:
+    remove_index(stem)  # first: its rows are the mirror's rows, and must not outlive them
     for path in _paths(stem):
         path.unlink(missing_ok=True)
-    remove_index(stem)  # its rows are the mirror's rows

@@ -51,6 +51,8 @@ def test_index_finds_the_brute_force_neighbours_with_exact_cosines(tmp_path: Pat
     )
     assert found.cosine.min() >= 0.5
     assert np.bincount(found.query).max() <= 5
+    blocks = indexed_pairs(queries, matrix, index, k=5, floor=0.5, block=64)
+    assert pair_set(blocks) == pair_set(found)
 
 
 def test_index_is_extended_kept_and_rebuilt_with_the_mirror(tmp_path: Path) -> None:
@@ -71,6 +73,13 @@ def test_index_is_extended_kept_and_rebuilt_with_the_mirror(tmp_path: Path) -> N
     before = index_file.stat().st_mtime_ns
     assert annindex.load_index(stem, matrix, hashes, min_rows=1000).ntotal == 3000
     assert index_file.stat().st_mtime_ns == before
+    assert json.loads(meta_file.read_text())["trained_rows"] == 2000
+    # A store grown to 4x the rows the index was trained on: the lists are placed anew.
+    bigger = clustered_vectors(8000, 50, seed=3)
+    more = np.array([f"h{i}" for i in range(len(bigger))], dtype=object)
+    bigger[:3000], more[:3000] = matrix, hashes
+    assert annindex.load_index(stem, bigger, more, min_rows=1000).ntotal == 8000
+    assert json.loads(meta_file.read_text())["trained_rows"] == 8000
     # A mirror with other rows (rebuilt in another order): the index is rebuilt.
     other = hashes[::-1].copy()
     rebuilt = annindex.load_index(stem, matrix[::-1].copy(), other, min_rows=1000)
@@ -79,7 +88,16 @@ def test_index_is_extended_kept_and_rebuilt_with_the_mirror(tmp_path: Path) -> N
     assert not index_file.exists() and not meta_file.exists()
 
 
-def test_clustering_through_the_index_gives_the_same_claims(tmp_path: Path) -> None:
+def test_no_index_for_a_handful_of_rows(tmp_path: Path) -> None:
+    matrix = clustered_vectors(500, 5, seed=4)
+    hashes = np.array([f"h{i}" for i in range(len(matrix))], dtype=object)
+    assert annindex.load_index(tmp_path / "db.vectors-x", matrix, hashes, min_rows=1) is None
+
+
+def test_clustering_through_the_index_gives_the_same_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(annindex, "MIN_TRAIN_ROWS", 1)  # index even these few vectors
     claims_by_path = []
     for name, min_rows in (("exact", 0), ("indexed", 1)):
         settings = Settings(db=tmp_path / f"{name}.duckdb", index_min_rows=min_rows)
