@@ -188,7 +188,10 @@ def speaker_label(m: MentionRow) -> str:
     """Return who the mention is attributed to, for summaries ('unattributed' when nobody)."""
     if not m.attributed:
         return "unattributed"
-    return m.speaker or m.speaker_as_written or "unnamed source"
+    name = m.speaker or m.speaker_as_written or "unnamed source"
+    # A clause may be the reporter's words inside a sentence that cites someone; the flags count
+    # it as neither attributed nor stated as fact, and the summary does not credit the speaker.
+    return f"sentence citing {name}" if m.mention_kind == "clause" else name
 
 
 def attribution_summary(mentions: list[MentionRow]) -> str:

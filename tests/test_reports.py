@@ -316,3 +316,15 @@ def test_renders_the_seeds_pipeline_store(claims_db: Path, tmp_path: Path) -> No
         con.close()
     html = (tmp_path / "site" / f"claims/{markup.file_stem(clause_claim)}.html").read_text()
     assert "<dt>Sentence attribution</dt>" in html
+    # The seeds' truce claim: seed 004's clause sits in a sentence quoting Kirby; the summary
+    # does not credit him with it.
+    con = store.connect(claims_db, read_only=True)
+    try:
+        (cited,) = con.execute(
+            "SELECT claim_id FROM claim_mentions WHERE mention_kind = 'clause' "
+            "AND attribution_kind = 'direct' AND text ILIKE '%truce%'"
+        ).fetchone()
+    finally:
+        con.close()
+    html = (tmp_path / "site" / f"claims/{markup.file_stem(cited)}.html").read_text()
+    assert "sentence citing John Kirby (1 outlet)" in html
