@@ -14,8 +14,9 @@ Like the mirror, the index is a cache in files beside the database:
     <db>.vectors-<model digest>.ivf        the faiss index: mirror rows 0..ntotal-1, in order
     <db>.vectors-<model digest>.ivf.json   rows covered and trained on, first and last hashes
 
-New mirror rows are added on load; an index that no longer matches the mirror (rebuilt mirror,
-other model) is rebuilt, and so is one trained on less than a quarter of the current rows.
+New mirror rows are added on load (and written once `PERSIST_ROWS` have piled up); an index that
+no longer matches the mirror (rebuilt mirror, other model) is rebuilt, and so is one trained on
+less than a quarter of the current rows.
 Deleting the files is always safe.
 """
 
@@ -45,6 +46,8 @@ MIN_TRAIN_ROWS = 1000
 # placed for the older, smaller store (fewer lists than 4 sqrt(n), centroids of old news).
 RETRAIN_GROWTH = 4
 ADD_BLOCK = 100_000
+# Rows added since the stored index was written before it is written again.
+PERSIST_ROWS = 10_000
 
 
 def list_count(rows: int) -> int:
@@ -88,10 +91,12 @@ def load_index(
     index, trained_rows = _read(faiss, index_file, meta_file, matrix, hashes)
     if index is None or len(matrix) >= RETRAIN_GROWTH * trained_rows:
         index, trained_rows = _trained(faiss, matrix), len(matrix)
-    covered = index.ntotal
-    for start in range(covered, len(matrix), ADD_BLOCK):
+    stored = index.ntotal
+    for start in range(stored, len(matrix), ADD_BLOCK):
         index.add(np.ascontiguousarray(matrix[start : start + ADD_BLOCK], dtype=np.float32))
-    if index.ntotal != covered:
+    # Rewriting the file costs ~0.3 s at a million rows; adding a few thousand mirror rows on
+    # the next load costs less, so a run's new rows are only written once enough pile up.
+    if (stored == 0 and index.ntotal) or index.ntotal - stored >= PERSIST_ROWS:
         _write(faiss, index, index_file, meta_file, hashes, trained_rows)
     index.nprobe = NPROBE
     return index

@@ -355,3 +355,16 @@ def test_scoring_text_masks_amounts_not_dates() -> None:
 
     masked = scoring_text("Roughly 275,000 civilians fled on September 12.")
     assert masked == "Roughly some civilians fled on September 12."
+
+
+def test_rows_of_finds_recent_few_old_and_many_old_texts() -> None:
+    from claims.vectorcache import FEW_OLD_TEXTS, Vectors
+
+    hashes = np.array([f"h{i}" for i in range(200)], dtype=object)
+    vectors = Vectors(hashes, np.zeros((200, 2), dtype=np.float32), recent=10)
+    assert vectors.rows_of(["h195", "h190"]).tolist() == [195, 190]
+    assert vectors.rows_of(["h3", "h199", "h3"]).tolist() == [3, 199, 3]
+    assert vectors._index is not None and len(vectors._index) == 11  # no full index yet
+    many = [f"h{i}" for i in range(20, 20 + FEW_OLD_TEXTS + 1)]
+    assert vectors.rows_of(many).tolist() == list(range(20, 20 + FEW_OLD_TEXTS + 1))
+    assert len(vectors._index) == 200
