@@ -120,7 +120,6 @@ def bench_pipeline(args: argparse.Namespace, work: Path) -> None:
         write_seed_copies(articles, args.sentences)
     settings = Settings(db=work / "pipeline.duckdb")
     encoder = TimedEncoder(get_encoder(settings))
-
     encoder.inner.encode(["warm up the model"] * 8)
     sentences = probe_sentences(articles, settings)
     batch = settings.embed_batch_size

@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
-from .mentions import may_state_number
+from .mentions import has_own_attribution, may_state_number
 
 ATTRIBUTED_KINDS = frozenset({"direct", "partial", "indirect", "according_to"})
 # Only people are compared: organisations go by many names ("Washington", "the US", "the White
@@ -42,8 +42,7 @@ class MemberFacts:
         """Return whether the outlet presents this text as someone's statement."""
         if self.quoted:
             return True
-        # A clause outside a quote may be the reporter's own background to a said-sentence.
-        return self.attribution_kind in ATTRIBUTED_KINDS and self.mention_kind != "clause"
+        return self.attribution_kind in ATTRIBUTED_KINDS and has_own_attribution(self.mention_kind)
 
     def stated_as_fact(self) -> bool:
         """Return whether the outlet states this text in its own voice."""

@@ -55,12 +55,13 @@ _MIN_CUT_WORDS = 3
 _MAIN_CLAUSE_END = re.compile(
     rf",?\s+(?=amid(?:st)?\b)|,\s+(?=(?:{_SUBORDINATE})\b)", re.IGNORECASE
 )
+_CONNECTORS = rf"{_SUBORDINATE}|and|but|or"
 # What a main clause does not start with: a connector, or a participle continuing a phrase
 # ("Last year's figures, released on Monday, ...": the comma was not the end of a frame).
-_NOT_A_CLAUSE_START = re.compile(rf"(?:{_SUBORDINATE}|and|but|or)\b|[a-z]+(?:ed|ing)\b")
+_NOT_A_CLAUSE_START = re.compile(rf"(?:{_CONNECTORS})\b|[a-z]+(?:ed|ing)\b")
 # After a break, a comma and a lower-case word that is not a connector: the break opened an
 # inserted clause ("The head of the agency, who visited the camp, warned ..."), not a tail.
-_INSERT_CLOSES = re.compile(rf",\s+(?!(?:{_SUBORDINATE}|and|but|or)\b)[a-z]")
+_INSERT_CLOSES = re.compile(rf",\s+(?!(?:{_CONNECTORS})\b)[a-z]")
 _NUMBER_WORDS = (
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|twenty"
     r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?"
@@ -85,6 +86,15 @@ class Mention:
     char_end: int
     text: str
     text_hash: str
+
+
+def has_own_attribution(kind: str | None) -> bool:
+    """Return whether a mention of this kind is attributed as its sentence is.
+
+    A clause may be the reporter's words inside a sentence that cites someone ("…," Kirby said,
+    referring to the truce agreed on 9 September): its sentence's attribution is not its own.
+    """
+    return kind != "clause"
 
 
 def mention_id(sentence_id: str, kind: str, char_start: int, char_end: int) -> str:

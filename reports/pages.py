@@ -12,6 +12,8 @@ from functools import cache
 
 from markupsafe import Markup
 
+from claims.mentions import has_own_attribution
+
 from . import markup
 from .load import ClaimRow, FlagRow, MentionRow, StoreData
 
@@ -189,9 +191,8 @@ def speaker_label(m: MentionRow) -> str:
     if not m.attributed:
         return "unattributed"
     name = m.speaker or m.speaker_as_written or "unnamed source"
-    # A clause may be the reporter's words inside a sentence that cites someone; the flags count
-    # it as neither attributed nor stated as fact, and the summary does not credit the speaker.
-    return f"sentence citing {name}" if m.mention_kind == "clause" else name
+    # The flags count such a mention as neither attributed nor stated as fact; nor does this.
+    return name if has_own_attribution(m.mention_kind) else f"sentence citing {name}"
 
 
 def attribution_summary(mentions: list[MentionRow]) -> str:
@@ -277,9 +278,7 @@ def attribution(m: MentionRow) -> Attribution:
         cue=m.cue,
         via=m.via,
         uncertain=bool(m.uncertain),
-        # A clause may be the reporter's words inside a quoting sentence ("…," Kirby said,
-        # referring to the truce agreed on 9 September): its attribution is the sentence's.
-        heading="Sentence attribution" if m.mention_kind == "clause" else "Attribution",
+        heading="Attribution" if has_own_attribution(m.mention_kind) else "Sentence attribution",
     )
 
 

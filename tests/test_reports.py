@@ -294,6 +294,14 @@ def test_renders_the_seeds_pipeline_store(claims_db: Path, tmp_path: Path) -> No
         per_claim = dict(con.execute("SELECT claim_id, n_mentions FROM claims").fetchall())
         flagged = "SELECT claim_id FROM store.claim_flags WHERE flag = 'numbers_differ'"
         numbers_differ = [r[0] for r in con.execute(flagged).fetchall()]
+        clause_claim = con.execute(
+            "SELECT claim_id FROM claim_mentions WHERE mention_kind = 'clause' LIMIT 1"
+        ).fetchone()[0]
+        # The seeds' truce claim: seed 004's clause sits in a sentence quoting Kirby.
+        (cited,) = con.execute(
+            "SELECT claim_id FROM claim_mentions WHERE mention_kind = 'clause' "
+            "AND attribution_kind = 'direct' AND text ILIKE '%truce%'"
+        ).fetchone()
     finally:
         con.close()
     summary = render_site(claims_db, tmp_path / "site")
@@ -307,24 +315,8 @@ def test_renders_the_seeds_pipeline_store(claims_db: Path, tmp_path: Path) -> No
         assert len(set(re.findall(r'<mark class="num">([^<]+)</mark>', flags))) >= 2
     assert "John Kirby (" in summary.index_path.read_text()
     # A clause's attribution is its sentence's, and the page says so.
-    con = store.connect(claims_db, read_only=True)
-    try:
-        clause_claim = con.execute(
-            "SELECT claim_id FROM claim_mentions WHERE mention_kind = 'clause' LIMIT 1"
-        ).fetchone()[0]
-    finally:
-        con.close()
     html = (tmp_path / "site" / f"claims/{markup.file_stem(clause_claim)}.html").read_text()
     assert "<dt>Sentence attribution</dt>" in html
-    # The seeds' truce claim: seed 004's clause sits in a sentence quoting Kirby; the summary
-    # does not credit him with it.
-    con = store.connect(claims_db, read_only=True)
-    try:
-        (cited,) = con.execute(
-            "SELECT claim_id FROM claim_mentions WHERE mention_kind = 'clause' "
-            "AND attribution_kind = 'direct' AND text ILIKE '%truce%'"
-        ).fetchone()
-    finally:
-        con.close()
+    # The summary does not credit Kirby with the truce clause.
     html = (tmp_path / "site" / f"claims/{markup.file_stem(cited)}.html").read_text()
     assert "sentence citing John Kirby (1 outlet)" in html
